@@ -1,0 +1,1 @@
+"""Policy bundles: loading (directory, tar.gz), the bundle model, digests."""

@@ -1,0 +1,48 @@
+"""The in-memory policy bundle every engine loads.
+
+A bundle is what OPA's bundle format describes: Rego modules, data documents at
+the paths given by their directories, and a ``.manifest`` with ``revision`` and
+``roots``. Test modules (``*_test.rego``) are kept apart: engines evaluate
+``modules`` only; ``mlgate bundle test`` runs ``test_modules``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Manifest:
+    revision: str = ""
+    roots: tuple[str, ...] = ("",)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"revision": self.revision, "roots": list(self.roots), "metadata": self.metadata}
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A loaded bundle.
+
+    ``modules`` maps a bundle-relative path (``mlgate/controls/fairness.rego``)
+    to its source. ``data`` is the merged data document (``data.json`` /
+    ``data.yaml`` files placed at their directory paths). ``digest`` is the
+    sha256 over the bundle's files (see ``bundles.digest``).
+    """
+
+    source: str
+    manifest: Manifest
+    modules: dict[str, str]
+    data: dict[str, Any]
+    digest: str
+    test_modules: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def revision(self) -> str:
+        return self.manifest.revision
+
+    def to_json(self) -> dict[str, str]:
+        """The ``bundle`` block of a decision."""
+        return {"revision": self.revision, "digest": self.digest, "source": self.source}

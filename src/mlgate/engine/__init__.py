@@ -1,0 +1,1 @@
+"""Policy engines: one protocol (``base.Engine``), one module per engine."""

@@ -1,0 +1,51 @@
+"""The engine seam: every engine evaluates a query over a loaded bundle.
+
+An engine is built from a bundle (``from_bundle``), answers ``evaluate`` any
+number of times with different inputs, and is closed once. Every failure is an
+``EngineError``; an undefined result is an ``UndefinedDecisionError``. An engine
+never turns an error into a value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from mlgate.bundles.model import Bundle
+
+DEFAULT_TIMEOUT_S = 30.0
+DECISION_QUERY = "data.mlgate.decision"
+
+
+@dataclass(frozen=True)
+class EngineInfo:
+    """What the decision records about the engine that produced it."""
+
+    name: str
+    version: str
+    location: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        out = {"name": self.name, "version": self.version}
+        if self.location:
+            out["location"] = self.location
+        return out
+
+
+class Engine(Protocol):
+    """A Rego engine with one bundle loaded."""
+
+    info: EngineInfo
+
+    def evaluate(self, query: str, input: dict[str, Any]) -> Any:
+        """Return the JSON value of ``query`` (e.g. ``data.mlgate.decision``).
+
+        Raises ``UndefinedDecisionError`` when the query is undefined and
+        ``EngineError`` for every other failure (timeout, crash, transport).
+        """
+        ...
+
+    def close(self) -> None:
+        """Release the engine's resources (worker processes, HTTP sessions)."""
+        ...

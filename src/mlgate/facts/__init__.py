@@ -1,0 +1,1 @@
+"""Facts: the validated JSON document a policy decides on."""
