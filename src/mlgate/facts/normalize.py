@@ -1,0 +1,98 @@
+"""Normalise a facts document so that the policy compares like with like.
+
+* Metric names in ``metrics`` and ``change.baseline_metrics`` become canonical
+  (``AUC``, ``auroc`` → ``roc_auc``); the tool's spelling is kept in
+  ``name_as_reported`` when it differs.
+* A robustness result without ``degradation`` gets one derived from ``value``
+  and ``baseline`` in the metric's direction, computed in exact decimals (as OPA
+  would) and marked in its ``source`` as ``derived: ["degradation"]``.
+* Names compared for separation of duties (approval principals and roles, the
+  subject's author and owner, the context's actor) are NFC + casefold, since
+  the embedded engine's ``lower`` differs from OPA's on ``İ`` and ``ß``.
+
+Nothing absent is ever invented: a missing value stays missing. The input is
+not modified; a new document is returned.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import unicodedata
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any, TypeGuard
+
+from mlgate.facts.metrics import Direction, canonical_name, lookup
+
+DERIVED_BY = "mlgate"
+
+
+def normalize(doc: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(doc)
+    for item in (*_items(out, "metrics"), *_items(out.get("change"), "baseline_metrics")):
+        _canonical_metric_name(item)
+    for item in _items(out, "robustness"):
+        _derive_degradation(item)
+    for item in _items(out, "approvals"):
+        _fold_fields(item, ("principal", "role"))
+    _fold_fields(out.get("subject"), ("author", "owner"))
+    _fold_fields(out.get("context"), ("actor",))
+    return out
+
+
+def fold(text: str) -> str:
+    """The comparable form of a name: NFC, casefold, NFC again (``'Straße'`` → ``'strasse'``).
+
+    The second NFC recomposes what casefolding decomposed, so the result is
+    stable whatever form the input came in.
+    """
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
+
+
+def degradation(value: float, baseline: float, direction: Direction) -> float:
+    """How much worse ``value`` is than ``baseline``, as an exact decimal made a float.
+
+    ``degradation(0.1, 0.3, "higher")`` is ``0.2``, not ``0.19999999999999998``.
+    """
+    now, before = Decimal(str(value)), Decimal(str(baseline))
+    return float(before - now if direction == "higher" else now - before)
+
+
+def _canonical_metric_name(item: dict[str, Any]) -> None:
+    name = item.get("name")
+    if isinstance(name, str) and (canonical := canonical_name(name)) != name:
+        item["name"] = canonical
+        item.setdefault("name_as_reported", name)
+
+
+def _derive_degradation(item: dict[str, Any]) -> None:
+    value, baseline, metric = item.get("value"), item.get("baseline"), item.get("metric")
+    spec = lookup(metric) if isinstance(metric, str) else None
+    if "degradation" in item or spec is None or not (_finite(value) and _finite(baseline)):
+        return
+    item["degradation"] = degradation(value, baseline, spec.direction)
+    source = item.get("source")
+    if not isinstance(source, dict):
+        item["source"] = {"tool": DERIVED_BY, "derived": ["degradation"]}
+        return
+    derived = source.get("derived")
+    derived = list(derived) if isinstance(derived, list) else []
+    source["derived"] = derived if "degradation" in derived else [*derived, "degradation"]
+
+
+def _fold_fields(obj: Any, fields: tuple[str, ...]) -> None:
+    if isinstance(obj, dict):
+        for field in fields:
+            if isinstance(obj.get(field), str):
+                obj[field] = fold(obj[field])
+
+
+def _items(obj: Any, key: str) -> Iterator[dict[str, Any]]:
+    items = obj.get(key) if isinstance(obj, dict) else None
+    if isinstance(items, list):
+        yield from (item for item in items if isinstance(item, dict))
+
+
+def _finite(value: Any) -> TypeGuard[float]:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
