@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from mlgate.bundles.model import Bundle
+    pass
 
 DEFAULT_TIMEOUT_S = 30.0
 DECISION_QUERY = "data.mlgate.decision"
