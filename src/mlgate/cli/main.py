@@ -1,0 +1,83 @@
+"""The ``mlgate`` command: sub-commands are registered from their modules.
+
+Every ``MlgateError`` becomes one line on stderr and its exit code; a
+traceback is shown only with ``--debug`` (or ``MLGATE_DEBUG=1``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from mlgate.errors import MlgateError
+from mlgate.exitcodes import ExitCode
+
+EXIT_CODES_HELP = """\
+Exit codes: 0 pass · 1 fail · 2 error (usage, invalid input, engine, bundle) ·
+3 approvals required · 4 insufficient evidence.
+"""
+
+app = typer.Typer(
+    name="mlgate",
+    help="Policy-as-code release gate for machine-learning models.\n\n" + EXIT_CODES_HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def _root(
+    debug: bool = typer.Option(
+        False, "--debug", envvar="MLGATE_DEBUG", help="Show tracebacks for errors."
+    ),
+) -> None:
+    os.environ["MLGATE_DEBUG"] = "1" if debug else os.environ.get("MLGATE_DEBUG", "")
+
+
+# Each module under mlgate.cli with a ``register(app)`` function adds its
+# commands; a new command group is a new module named here.
+_COMMAND_MODULES = ("check", "facts")
+
+
+def _register() -> None:
+    import importlib
+
+    for name in _COMMAND_MODULES:
+        importlib.import_module(f"mlgate.cli.{name}").register(app)
+
+
+_register()
+
+
+def _report(error: MlgateError) -> int:
+    print(f"mlgate: error: {error.message}", file=sys.stderr)
+    for line in error.details:
+        print(f"  {line}", file=sys.stderr)
+    return int(error.exit_code)
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Console-script entry point: exits with the command's exit code."""
+    sys.exit(main(argv))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command and return its exit code (usage errors give 2)."""
+    try:
+        app(args=argv, prog_name="mlgate")
+    except SystemExit as done:
+        code = done.code
+        return code if isinstance(code, int) else (0 if code is None else int(ExitCode.ERROR))
+    except MlgateError as error:
+        if os.environ.get("MLGATE_DEBUG") == "1":
+            raise
+        return _report(error)
+    except KeyboardInterrupt:
+        print("mlgate: interrupted", file=sys.stderr)
+        return 130
+    return 0

@@ -1,0 +1,313 @@
+"""Evaluate against an OPA server over its REST API (OPA's ``docs/rest-api.md``).
+
+``push=True`` loads the bundle first: each module by ``PUT /v1/policies/<id>``
+with the stable id ``mlgate/<hash of bundle source>/<path>`` (a new push of the
+same source replaces them and deletes modules the bundle no longer has), the
+data by ``PUT /v1/data/<path>`` at leaf paths (``data_documents``). ``push=False``
+expects the bundle loaded already (OPA's bundle service): ``GET /health?bundles``
+must answer 200. ``evaluate`` is ``POST /v1/data/<path>``; no ``result`` means
+undefined. The version comes from the Data API's ``provenance`` (``/health`` has
+none, ``/v1/status`` needs the status plugin), so it is "unknown" until the first
+answer. ``close`` leaves pushed policies in place (the next push replaces them
+and another gate may be using them); ``unload`` deletes them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import re
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from mlgate.engine.base import DEFAULT_TIMEOUT_S, EngineInfo
+from mlgate.errors import BundleError, EngineError, UndefinedDecisionError
+
+if TYPE_CHECKING:
+    import requests
+
+    from mlgate.bundles.model import Bundle
+
+ENGINE_NAME = "opa-url"
+_QUERY = re.compile(r"data(\.[A-Za-z_][A-Za-z0-9_]*)+")
+_PACKAGE = re.compile(r"^\s*package\s+([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)", re.M)
+_EXCERPT = 160
+
+
+def query_path(query: str) -> str:
+    """``data.mlgate.decision`` → ``mlgate/decision``, the Data API path of the query."""
+    if not _QUERY.fullmatch(query):
+        raise EngineError(
+            f"an OPA engine evaluates a data reference such as data.mlgate.decision, not {query!r}"
+        )
+    return "/".join(query.split(".")[1:])
+
+
+def data_documents(bundle: Bundle) -> list[tuple[tuple[str, ...], Any]]:
+    """Split the bundle's data into ``(path, value)`` documents to ``PUT`` one by one.
+
+    OPA merges base documents and rules under a shared prefix (``data.mlgate``
+    holds both ``thresholds`` and ``decision``) and rejects a write only when a
+    document would sit at a rule's path (400, "conflicting rule for data path").
+    But ``PUT /v1/data/mlgate`` replaces the whole ``mlgate`` base tree, so a key
+    path that leads to a package is descended into and everything else is
+    written at its own leaf (``/v1/data/mlgate/thresholds``).
+    """
+    prefixes = {p[:i] for p in _packages(bundle) for i in range(1, len(p) + 1)}
+    out: list[tuple[tuple[str, ...], Any]] = []
+
+    def walk(path: tuple[str, ...], node: dict[str, Any]) -> None:
+        for key, value in node.items():
+            sub = (*path, str(key))
+            if sub in prefixes and isinstance(value, dict):
+                walk(sub, value)
+            else:
+                out.append((sub, value))
+
+    walk((), bundle.data)
+    return out
+
+
+def _packages(bundle: Bundle) -> set[tuple[str, ...]]:
+    found = (_PACKAGE.search(src) for src in bundle.modules.values())
+    return {tuple(m.group(1).split(".")) for m in found if m}
+
+
+def format_opa_errors(errors: Any) -> list[str]:
+    """OPA's ``errors`` list → ``file:row:col: code: message`` lines."""
+    lines = []
+    for err in errors if isinstance(errors, list) else []:
+        if not isinstance(err, dict):
+            continue
+        loc = err.get("location")
+        loc = loc if isinstance(loc, dict) else {}
+        where = ":".join(
+            str(loc[k]) for k in ("file", "row", "col") if loc.get(k) not in (None, "")
+        )
+        text = f"{err.get('code', 'error')}: {err.get('message', '')}"
+        lines.append(f"{where}: {text}" if where else text)
+    return lines
+
+
+def _redact(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", "")).rstrip("/")
+
+
+def _reason(exc: BaseException) -> str:
+    """Why a connection failed, from the chain requests/urllib3 wrap it in."""
+    seen: set[int] = set()
+    todo: list[Any] = [exc]
+    while todo:
+        e = todo.pop()
+        if not isinstance(e, BaseException) or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(e, ConnectionResetError) or type(e).__name__ == "RemoteDisconnected":
+            return "dropped"
+        if type(e).__name__ in ("gaierror", "NameResolutionError"):
+            return "the host name does not resolve"
+        todo.extend([e.__cause__, e.__context__, getattr(e, "reason", None), *e.args])
+    return type(exc).__name__
+
+
+class OpaRestEngine:
+    """An ``Engine`` that asks an OPA server; build it with ``from_bundle``."""
+
+    def __init__(
+        self, url: str, *, timeout: float, token: str | None, session: requests.Session | None
+    ) -> None:
+        import requests
+
+        self._base, self.location, self.timeout = url.rstrip("/"), _redact(url), float(timeout)
+        self._token = token
+        self._owns_session = session is None
+        self._session: requests.Session = session if session is not None else requests.Session()
+        self._headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.info = EngineInfo(ENGINE_NAME, "unknown", self.location)
+        self.last_decision_id: str | None = None
+        self.pushed_policies: list[str] = []
+        self.pushed_data: list[str] = []
+        self._names: dict[str, str] = {}  # policy id -> bundle path
+
+    @classmethod
+    def from_bundle(
+        cls,
+        bundle: Bundle,
+        *,
+        url: str,
+        timeout: float = DEFAULT_TIMEOUT_S,
+        push: bool = True,
+        token: str | None = None,
+        session: requests.Session | None = None,
+    ) -> OpaRestEngine:
+        engine = cls(url, timeout=timeout, token=token, session=session)
+        try:
+            if push:
+                engine._push(bundle)
+            else:
+                engine._check_ready()
+        except BaseException as exc:
+            if isinstance(exc, BundleError):  # OPA answers but refused a part: take back the rest
+                with contextlib.suppress(EngineError):
+                    engine.unload()
+            engine.close()
+            raise
+        return engine
+
+    # -- the Engine protocol ------------------------------------------------------------
+    def evaluate(self, query: str, input: dict[str, Any]) -> Any:
+        path = query_path(query)
+        try:
+            payload = json.dumps({"input": input}, allow_nan=False).encode()
+        except (TypeError, ValueError) as exc:
+            raise EngineError(f"the input for {query} is not JSON: {exc}") from exc
+        params = {"provenance": "true"} if self.info.version == "unknown" else None
+        body = self._ask("POST", f"/v1/data/{path}", query, payload, "application/json", params)
+        provenance = body.get("provenance")
+        if isinstance(provenance, dict) and provenance.get("version"):
+            self.info = EngineInfo(ENGINE_NAME, str(provenance["version"]), self.location)
+        decision_id = body.get("decision_id")
+        self.last_decision_id = decision_id if isinstance(decision_id, str) else None
+        if "result" not in body:
+            msg = f"{query} is undefined on OPA at {self.location} (its answer has no result)"
+            raise UndefinedDecisionError(msg)
+        return body["result"]
+
+    def close(self) -> None:
+        """Close the HTTP session if this engine made it; pushed policies stay."""
+        if self._owns_session:
+            self._session.close()
+
+    def unload(self) -> None:
+        """Delete the policies and data documents this engine pushed."""
+        for what in [
+            *(f"policies/{quote(p)}" for p in reversed(self.pushed_policies)),
+            *(f"data/{d}" for d in self.pushed_data),
+        ]:
+            self._ask("DELETE", f"/v1/{what}", f"DELETE /v1/{what}", missing_ok=True)
+        self.pushed_policies, self.pushed_data = [], []
+
+    # -- pushing ---------------------------------------------------------------------
+    def _push(self, bundle: Bundle) -> None:
+        prefix = f"mlgate/{hashlib.sha256(bundle.source.encode()).hexdigest()[:12]}/"
+        listing = self._ask("GET", "/v1/policies", "the policy listing").get("result")
+        ids = {str(p.get("id")) for p in listing or [] if isinstance(p, dict)}
+        self._names = {prefix + path: path for path in bundle.modules}
+        for path, source in sorted(bundle.modules.items()):
+            pid = prefix + path
+            put = ("PUT", f"/v1/policies/{quote(pid)}", f"policy {path}")
+            self._ask(*put, source.encode(), "text/plain", bundle=True)
+            self.pushed_policies.append(pid)
+        for pid in sorted(i for i in ids - set(self._names) if i.startswith(prefix)):
+            self._ask(
+                "DELETE", f"/v1/policies/{quote(pid)}", f"stale policy {pid}", missing_ok=True
+            )
+        for doc_path, value in data_documents(bundle):
+            url_path = "/".join(quote(k, safe="") for k in doc_path)
+            payload = json.dumps(value, allow_nan=False).encode()
+            what = f"data.{'.'.join(doc_path)}"
+            self._ask("PUT", f"/v1/data/{url_path}", what, payload, "application/json", bundle=True)
+            self.pushed_data.append(url_path)
+
+    def _check_ready(self) -> None:
+        resp = self._call("GET", "/health", None, None, {"bundles": "true"})
+        if resp.status_code != 200:
+            body = _json(resp)
+            why = body.get("error") if isinstance(body, dict) else self._excerpt(resp.text)
+            raise EngineError(
+                f"OPA at {self.location} is not ready (HTTP {resp.status_code}): {why}"
+            )
+
+    # -- HTTP ----------------------------------------------------------------------------
+    def _ask(
+        self,
+        method: str,
+        path: str,
+        what: str,
+        body: bytes | None = None,
+        ctype: str | None = None,
+        params: dict[str, str] | None = None,
+        *,
+        bundle: bool = False,
+        missing_ok: bool = False,
+    ) -> dict[str, Any]:
+        """The JSON object OPA answers (``{}`` for 204); every failure as an error."""
+        resp = self._call(method, path, body, ctype, params)
+        status, answer = resp.status_code, _json(resp)
+        if status == 204 or (missing_ok and status == 404):
+            return {}
+        if 200 <= status < 300 and isinstance(answer, dict):
+            return answer
+        head = f"OPA at {self.location} answered {what} with HTTP {status}"
+        if 200 <= status < 300:
+            raise EngineError(
+                f"{head} and a body that is not a JSON object: {self._excerpt(resp.text)}"
+            )
+        if not (isinstance(answer, dict) and "code" in answer and "message" in answer):
+            raise EngineError(f"{head}: {self._excerpt(resp.text)}")
+        details = [self._scrub(self._rename(x)) for x in format_opa_errors(answer.get("errors"))]
+        said = self._scrub(self._rename(f"{answer['code']}: {answer['message']}"))
+        if bundle and status == 400:
+            message = (
+                f"OPA could not compile {details[0]}" if details else f"OPA rejected {what}: {said}"
+            )
+            raise BundleError(message, details=details)
+        raise EngineError(
+            f"{head} {said}" + (f": {details[0]}" if details else ""), details=details
+        )
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None,
+        ctype: str | None,
+        params: dict[str, str] | None,
+    ) -> requests.Response:
+        import requests
+
+        headers = {**self._headers, **({"Content-Type": ctype} if ctype else {})}
+        url, where = self._base + path, f"OPA at {self.location}"
+        try:
+            return self._session.request(
+                method, url, data=body, headers=headers, params=params, timeout=self.timeout
+            )
+        except requests.Timeout as exc:
+            msg = f"{where} did not answer within {self.timeout}s ({method} {path})"
+            raise EngineError(msg) from exc
+        except requests.ConnectionError as exc:
+            reason = _reason(exc)
+            if reason == "dropped":
+                raise EngineError(
+                    f"{where} dropped the connection before answering {method} {path}"
+                ) from exc
+            raise EngineError(f"{where} is unreachable: {reason}") from exc
+        except requests.RequestException as exc:
+            raise EngineError(f"{where}: {method} {path} failed: {type(exc).__name__}") from exc
+
+    def _rename(self, text: str) -> str:
+        """Policy ids in OPA's messages → the bundle paths they were pushed from."""
+        for pid, path in self._names.items():
+            text = text.replace(pid, path)
+        return text
+
+    def _excerpt(self, text: str) -> str:
+        flat = " ".join(text.split())
+        flat = flat if len(flat) <= _EXCERPT else flat[:_EXCERPT] + "…"
+        return repr(self._scrub(flat)) if flat else "(empty body)"
+
+    def _scrub(self, text: str) -> str:
+        return text.replace(self._token, "***") if self._token else text
+
+
+def _json(resp: requests.Response) -> Any:
+    try:
+        return resp.json()
+    except ValueError:
+        return None
