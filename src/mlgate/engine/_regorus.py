@@ -1,0 +1,87 @@
+"""The few calls into regorus, shared by the in-process engine and the forked worker.
+
+regorus is imported lazily (``mlgate --help`` must not load it). Everything
+crosses the boundary as JSON text, never as Python objects.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from importlib import metadata
+from typing import Any
+
+from mlgate.errors import BundleError
+
+DISTRIBUTION = "gordon-to-regorus"
+
+_LOCATION = re.compile(r"^\s*-->\s*(.+:\d+:\d+)\s*$", re.MULTILINE)
+_MESSAGE = re.compile(r"^error:\s*(.*\S)\s*$", re.MULTILINE)
+
+
+def version() -> str:
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:  # pragma: no cover - broken install
+        return "unknown"
+
+
+def import_regorus() -> Any:
+    import regorus
+
+    return regorus
+
+
+def new_engine(modules: Mapping[str, str], data_json: str) -> Any:
+    """A ``regorus.Engine`` with ``modules`` (name -> source) and data loaded.
+
+    Raises ``BundleError`` with one ``file:line:col: message`` line when a
+    module does not parse or the data is rejected.
+    """
+    engine = import_regorus().Engine()
+    engine.set_gather_prints(True)  # print() must never reach mlgate's stdout
+    for name, text in modules.items():
+        try:
+            engine.add_policy(name, text)
+        except RuntimeError as exc:
+            raise BundleError(clean_error(str(exc), default_location=name)) from None
+    if data_json.strip() != "{}":
+        try:
+            engine.add_data_json(data_json)
+        except RuntimeError as exc:
+            raise BundleError(f"bundle data rejected: {clean_error(str(exc))}") from None
+    return engine
+
+
+def evaluate_json(engine: Any, query: str, input_json: str) -> str:
+    """The raw ``eval_query_as_json`` answer; regorus's exceptions pass through."""
+    engine.set_input_json(input_json)
+    try:
+        return str(engine.eval_query_as_json(query))
+    finally:
+        engine.take_prints()
+
+
+def ast_json(engine: Any) -> str:
+    return str(engine.get_ast_as_json())
+
+
+def is_panic(exc: BaseException) -> bool:
+    """pyo3 turns a Rust panic into ``PanicException`` (a ``BaseException``)."""
+    return type(exc).__name__ == "PanicException"
+
+
+def clean_error(text: str, *, default_location: str = "") -> str:
+    """One line from a regorus error: ``file:line:col: message``, no backtrace.
+
+    regorus reports ``\\n--> b.rego:2:7\\n  |\\n2 | x := := 1\\n  |  ^\\nerror: ...``
+    followed by a Rust "Stack backtrace:" section.
+    """
+    text = text.split("Stack backtrace:", 1)[0]
+    location = _LOCATION.search(text)
+    message = _MESSAGE.search(text)
+    if location and message:
+        return f"{location.group(1)}: {message.group(1)}"
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    flat = " ".join(lines).removeprefix("error:").strip() or "unknown error"
+    return f"{default_location}: {flat}" if default_location else flat
