@@ -1,0 +1,126 @@
+"""Evaluate one facts document against a bundle: the decision core.
+
+facts (validated, normalised) → engine → policy result → checked against the
+decision schema → decorated with ids, digests and provenance. Anything that is
+not a well-formed decision is an ``EngineError``: it never becomes a pass.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import os
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from mlgate.canonical import digest
+from mlgate.decisions.evidence import source_of
+from mlgate.decisions.model import SCHEMA_VERSION, Decision
+from mlgate.engine.base import DECISION_QUERY
+from mlgate.errors import EngineError
+
+if TYPE_CHECKING:
+    from mlgate.bundles.model import Bundle
+    from mlgate.engine.base import Engine
+
+_POLICY_FIELDS = (
+    "outcome",
+    "risk_tier",
+    "violations",
+    "missing_evidence",
+    "required_approvals",
+    "approvals_ignored",
+    "waivers_applied",
+    "waivers_expired",
+)
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def new_decision_id() -> str:
+    """A time-ordered id (UUIDv7 layout): 48-bit milliseconds, then randomness."""
+    ms = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (ms << 80) | (0x7 << 76) | ((rand >> 64) & 0xFFF) << 64 | (0b10 << 62)
+    value |= rand & ((1 << 62) - 1)
+    return str(uuid.UUID(int=value))
+
+
+def prepare_input(facts: dict[str, Any], evaluated_at: str | None = None) -> dict[str, Any]:
+    """The engine input: the facts with ``context.evaluated_at`` always set."""
+    doc = copy.deepcopy(facts)
+    context = doc.setdefault("context", {})
+    if evaluated_at is not None:
+        context["evaluated_at"] = evaluated_at
+    context.setdefault("evaluated_at", utc_now())
+    return doc
+
+
+@functools.cache
+def _policy_validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    from mlgate.resources import schema_path
+
+    schema = json.loads(schema_path("decision.schema.json").read_text("utf-8"))
+    return Draft202012Validator(schema)
+
+
+def check_policy_result(raw: Any, engine_name: str) -> dict[str, Any]:
+    """Refuse anything that is not a complete decision from the policy."""
+    if not isinstance(raw, dict):
+        kind = type(raw).__name__
+        raise EngineError(f"{engine_name}: {DECISION_QUERY} is a {kind}, not a decision object")
+    errors = sorted(_policy_validator().iter_errors(raw), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        where = "/" + "/".join(str(p) for p in first.absolute_path)
+        raise EngineError(
+            f"{engine_name}: {DECISION_QUERY} is malformed at {where}: {first.message}",
+            details=[e.message for e in errors[1:]],
+        )
+    return {k: raw[k] for k in _POLICY_FIELDS if k in raw}
+
+
+def _with_sources(items: list[dict[str, Any]], facts: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for item in items:
+        pointer = item.get("evidence")
+        src = source_of(facts, pointer) if isinstance(pointer, str) else None
+        out.append({**item, "source": src} if src else dict(item))
+    return out
+
+
+def decide(
+    facts: dict[str, Any],
+    bundle: Bundle,
+    engine: Engine,
+    *,
+    evaluated_at: str | None = None,
+    warnings: tuple[str, ...] = (),
+) -> Decision:
+    """Evaluate ``facts`` (already validated and normalised) under ``bundle``."""
+    engine_input = prepare_input(facts, evaluated_at)
+    raw = engine.evaluate(DECISION_QUERY, engine_input)
+    policy = check_policy_result(raw, engine.info.name)
+    subject = engine_input.get("subject", {})
+    doc: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "decision_id": new_decision_id(),
+        "evaluated_at": engine_input["context"]["evaluated_at"],
+        "subject": {k: subject[k] for k in ("name", "version", "risk_tier") if k in subject},
+        **policy,
+        "bundle": bundle.to_json(),
+        "input_digest": digest(engine_input),
+        "engine": engine.info.to_json(),
+    }
+    doc["violations"] = _with_sources(policy["violations"], engine_input)
+    engine_warnings = [*warnings, *getattr(engine, "warnings", [])]
+    if engine_warnings:
+        doc["warnings"] = engine_warnings
+    return Decision(doc)

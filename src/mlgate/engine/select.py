@@ -1,0 +1,84 @@
+"""Choosing and opening an engine by name.
+
+Engines are registered by name; the CLI only passes the name through. The
+default ("auto") is: an explicit OPA URL, else ``opa`` on PATH, else the
+embedded engine.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from mlgate.engine.base import DEFAULT_TIMEOUT_S
+from mlgate.errors import UsageError
+
+if TYPE_CHECKING:
+    from mlgate.bundles.model import Bundle
+    from mlgate.engine.base import Engine
+
+ENGINE_NAMES = ("auto", "embedded", "opa-url", "opa-binary")
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    name: str = "auto"
+    opa_url: str | None = None
+    timeout: float = DEFAULT_TIMEOUT_S
+    push: bool = True
+
+    @classmethod
+    def from_env(
+        cls, name: str | None, opa_url: str | None, timeout: float | None = None
+    ) -> EngineOptions:
+        """Command-line values win over ``MLGATE_ENGINE`` / ``MLGATE_OPA_URL``."""
+        chosen = name or os.environ.get("MLGATE_ENGINE") or "auto"
+        url = opa_url or os.environ.get("MLGATE_OPA_URL") or None
+        return cls(name=chosen, opa_url=url, timeout=timeout or DEFAULT_TIMEOUT_S)
+
+
+def _embedded(bundle: Bundle, opts: EngineOptions) -> Engine:
+    from mlgate.engine.embedded import EmbeddedEngine
+
+    return EmbeddedEngine.from_bundle(bundle, timeout=opts.timeout)
+
+
+def _opa_url(bundle: Bundle, opts: EngineOptions) -> Engine:
+    from mlgate.engine.opa_rest import OpaRestEngine
+
+    if not opts.opa_url:
+        raise UsageError("--engine opa-url needs --opa-url URL (or MLGATE_OPA_URL)")
+    return OpaRestEngine.from_bundle(bundle, url=opts.opa_url, timeout=opts.timeout, push=opts.push)
+
+
+def _opa_binary(bundle: Bundle, opts: EngineOptions) -> Engine:
+    from mlgate.engine.opa_binary import OpaBinaryEngine
+
+    return OpaBinaryEngine.from_bundle(bundle, timeout=opts.timeout)
+
+
+_FACTORIES: dict[str, Callable[[Bundle, EngineOptions], Engine]] = {
+    "embedded": _embedded,
+    "opa-url": _opa_url,
+    "opa-binary": _opa_binary,
+}
+
+
+def resolve_name(opts: EngineOptions) -> str:
+    if opts.name not in ENGINE_NAMES:
+        raise UsageError(f"unknown engine {opts.name!r}; choose one of {', '.join(ENGINE_NAMES)}")
+    if opts.name != "auto":
+        return opts.name
+    if opts.opa_url:
+        return "opa-url"
+    if shutil.which("opa"):
+        return "opa-binary"
+    return "embedded"
+
+
+def open_engine(bundle: Bundle, opts: EngineOptions) -> Engine:
+    """Build the chosen engine with ``bundle`` loaded."""
+    return _FACTORIES[resolve_name(opts)](bundle, opts)

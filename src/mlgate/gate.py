@@ -1,0 +1,65 @@
+"""The library entry point behind ``mlgate check``.
+
+``check`` loads and validates the facts, loads the bundle, opens the engine,
+evaluates, and closes the engine: one call, one ``Decision`` or one
+``MlgateError``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mlgate.errors import BundleError
+
+if TYPE_CHECKING:
+    from mlgate.bundles.model import Bundle
+    from mlgate.decisions.model import Decision
+    from mlgate.engine.select import EngineOptions
+
+_DECISION_RULE = re.compile(r"^\s*(default\s+)?decision\s*(:=|=|if\b|contains\b|\{)", re.MULTILINE)
+_PACKAGE = re.compile(r"^\s*package\s+([\w.]+)", re.MULTILINE)
+
+
+def default_bundle() -> Path:
+    from mlgate.resources import bundle_dir
+
+    return bundle_dir()
+
+
+def require_entry_point(bundle: Bundle) -> None:
+    """Refuse a bundle that defines no ``data.mlgate.decision`` rule."""
+    for text in bundle.modules.values():
+        match = _PACKAGE.search(text)
+        if match and match.group(1) == "mlgate" and _DECISION_RULE.search(text):
+            return
+    raise BundleError(
+        f"{bundle.source}: no decision entry point: define `decision` in `package mlgate`"
+    )
+
+
+def check(
+    facts_paths: Sequence[str | Path],
+    *,
+    bundle_location: str | Path | None = None,
+    engine: EngineOptions | None = None,
+    evaluated_at: str | None = None,
+) -> Decision:
+    """Decide on the facts in ``facts_paths`` (merged) with the bundle given."""
+    from mlgate.bundles.load import load_bundle
+    from mlgate.decisions.evaluate import decide
+    from mlgate.engine.select import EngineOptions, open_engine
+    from mlgate.facts.document import load_facts
+
+    facts = load_facts(facts_paths)
+    bundle = load_bundle(bundle_location or default_bundle())
+    require_entry_point(bundle)
+    opened = open_engine(bundle, engine or EngineOptions())
+    try:
+        return decide(
+            facts.document, bundle, opened, evaluated_at=evaluated_at, warnings=facts.warnings
+        )
+    finally:
+        opened.close()

@@ -1,0 +1,211 @@
+"""``mlgate check`` end to end: exit codes, outputs, and every failure closed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from mlgate.cli.main import main
+from tests.conftest import REPO, minimal_facts
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Run:
+    def _run(*argv: str) -> tuple[int, str, str]:
+        code = main([*argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run
+
+
+@pytest.mark.parametrize(
+    ("want", "code", "verdict"),
+    [
+        ("pass", 0, "PASS"),
+        ("fail", 1, "FAIL"),
+        ("needs_approval", 3, "NEEDS APPROVAL"),
+        ("insufficient_evidence", 4, "INSUFFICIENT EVIDENCE"),
+    ],
+)
+def test_each_outcome_has_its_exit_code(
+    run: Run,
+    echo_bundle: Path,
+    write_facts: Callable[..., Path],
+    want: str,
+    code: int,
+    verdict: str,
+) -> None:
+    facts = write_facts(minimal_facts(want=want))
+    rc, out, _ = run("check", "--facts", str(facts), "--bundle", str(echo_bundle), "-e", "embedded")
+    assert rc == code
+    assert out.startswith(verdict)
+
+
+def test_text_output_names_control_expected_actual_and_source(
+    run: Run, echo_bundle: Path, write_facts: Callable[..., Path]
+) -> None:
+    facts = write_facts(minimal_facts(want="fail"))
+    _, out, _ = run("check", "-f", str(facts), "-b", str(echo_bundle), "-e", "embedded")
+    line = out.splitlines()[1]
+    assert "T-1" in line and "expected 0.8, actual 0.5" in line and "[unit: eval.json]" in line
+
+
+def test_json_output_is_a_valid_decision_document(
+    run: Run, echo_bundle: Path, write_facts: Callable[..., Path]
+) -> None:
+    facts = write_facts(minimal_facts(want="needs_approval"))
+    rc, out, _ = run(
+        "check", "-f", str(facts), "-b", str(echo_bundle), "-e", "embedded", "--format", "json"
+    )
+    doc = json.loads(out)
+    schema = json.loads((REPO / "schemas/decision.schema.json").read_text())
+    assert list(Draft202012Validator(schema).iter_errors(doc)) == []
+    assert rc == 3 and doc["outcome"] == "needs_approval"
+    assert doc["input_digest"].startswith("sha256:")
+    assert doc["engine"]["name"] == "embedded"
+    assert doc["bundle"]["digest"].startswith("sha256:")
+    assert doc["evaluated_at"] == "2026-11-01T00:00:00Z"
+
+
+def test_input_digest_is_stable_and_tracks_the_facts(
+    run: Run, echo_bundle: Path, write_facts: Callable[..., Path]
+) -> None:
+    def digest_of(doc: dict[str, object], name: str) -> str:
+        facts = write_facts(doc, name)
+        args = ("check", "-f", str(facts), "-b", str(echo_bundle), "-e", "embedded")
+        _, out, _ = run(*args, "--format", "json")
+        return str(json.loads(out)["input_digest"])
+
+    first = digest_of(minimal_facts(want="pass"), "a.json")
+    assert digest_of(minimal_facts(want="pass"), "b.json") == first
+    assert digest_of(minimal_facts(want="fail"), "c.json") != first
+
+
+def test_output_file_is_written_whole(
+    run: Run, echo_bundle: Path, write_facts: Callable[..., Path], tmp_path: Path
+) -> None:
+    facts = write_facts(minimal_facts(want="pass"))
+    target = tmp_path / "decision.json"
+    rc, out, _ = run(
+        "check",
+        "-f",
+        str(facts),
+        "-b",
+        str(echo_bundle),
+        "-e",
+        "embedded",
+        "--format",
+        "json",
+        "-o",
+        str(target),
+    )
+    assert rc == 0 and out == ""
+    assert json.loads(target.read_text())["outcome"] == "pass"
+
+
+def test_unwritable_output_is_an_error_and_writes_nothing(
+    run: Run, echo_bundle: Path, write_facts: Callable[..., Path], tmp_path: Path
+) -> None:
+    facts = write_facts(minimal_facts(want="pass"))
+    target = tmp_path / "missing-dir" / "decision.json"
+    rc, _, err = run(
+        "check", "-f", str(facts), "-b", str(echo_bundle), "-e", "embedded", "-o", str(target)
+    )
+    assert rc == 2
+    assert "cannot write output" in err and not target.exists()
+
+
+def test_invalid_facts_list_every_pointer(
+    run: Run, echo_bundle: Path, write_facts: Callable[..., Path]
+) -> None:
+    doc = minimal_facts(want="pass")
+    doc["metrics"][0]["value"] = "0.9"
+    doc["subject"]["risk_tier"] = "extreme"
+    rc, out, err = run(
+        "check", "-f", str(write_facts(doc)), "-b", str(echo_bundle), "-e", "embedded"
+    )
+    assert rc == 2 and out == ""
+    assert "/metrics/0/value: '0.9' is not a number" in err
+    assert "/subject/risk_tier" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("policy", "message"),
+    [
+        ('package mlgate\n\ndecision := {"outcome": "maybe"}\n', "malformed"),
+        ("package mlgate\n\ndecision := d if { input.nope; d := {} }\n", "undefined"),
+        ("package mlgate\n\nallow := true\n", "no decision entry point"),
+        ("package mlgate\n\ndecision := := 1\n", "decision.rego:3"),
+    ],
+    ids=["malformed-decision", "undefined-decision", "no-entry-point", "syntax-error"],
+)
+def test_bad_bundles_fail_closed(
+    run: Run,
+    write_bundle: Callable[[dict[str, str]], Path],
+    write_facts: Callable[..., Path],
+    policy: str,
+    message: str,
+) -> None:
+    bundle = write_bundle({"mlgate/decision.rego": policy})
+    facts = write_facts(minimal_facts(want="pass"))
+    rc, out, err = run("check", "-f", str(facts), "-b", str(bundle), "-e", "embedded")
+    assert rc == 2, err
+    assert out == ""
+    first = err.splitlines()[0]
+    assert first.startswith("mlgate: error: ") and message in first
+    assert "Traceback" not in err
+
+
+def test_unknown_engine_is_a_usage_error(
+    run: Run, echo_bundle: Path, write_facts: Callable[..., Path]
+) -> None:
+    facts = write_facts(minimal_facts(want="pass"))
+    rc, _, err = run("check", "-f", str(facts), "-b", str(echo_bundle), "-e", "magic")
+    assert rc == 2 and "unknown engine 'magic'" in err
+
+
+def test_unreachable_opa_url_fails_closed(
+    run: Run, echo_bundle: Path, write_facts: Callable[..., Path], unused_port: int
+) -> None:
+    facts = write_facts(minimal_facts(want="pass"))
+    rc, out, err = run(
+        "check",
+        "-f",
+        str(facts),
+        "-b",
+        str(echo_bundle),
+        "--opa-url",
+        f"http://127.0.0.1:{unused_port}",
+        "--timeout",
+        "2",
+    )
+    assert rc == 2 and out == ""
+    assert "unreachable" in err
+
+
+def test_missing_facts_file(run: Run, echo_bundle: Path, tmp_path: Path) -> None:
+    rc, _, err = run("check", "-f", str(tmp_path / "none.json"), "-b", str(echo_bundle))
+    assert rc == 2 and "none.json" in err
+
+
+def test_merged_facts_from_two_files(
+    run: Run, echo_bundle: Path, write_facts: Callable[..., Path]
+) -> None:
+    base = minimal_facts(want="pass")
+    extra = {
+        "apiVersion": "mlgate/v1",
+        "kind": "ModelFacts",
+        "subject": base["subject"],
+        "security": {"scans": [{"tool": "pip-audit"}], "vulnerabilities": []},
+    }
+    a, b = write_facts(base, "a.json"), write_facts(extra, "b.json")
+    rc, out, _ = run("check", "-f", str(a), "-f", str(b), "-b", str(echo_bundle), "-e", "embedded")
+    assert rc == 0, out

@@ -1,0 +1,87 @@
+"""Shared fixtures: small bundles and facts documents written to tmp_path."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+# A bundle whose decision echoes the outcome the facts ask for: it lets the CLI
+# tests drive every exit code without depending on the shipped rules.
+ECHO_POLICY = """package mlgate
+
+decision := {
+  "outcome": input.context.want,
+  "risk_tier": input.subject.risk_tier,
+  "violations": violations,
+  "missing_evidence": [],
+  "required_approvals": approvals,
+  "waivers_applied": [],
+}
+
+violations := [v |
+  input.context.want == "fail"
+  v := {"control": "T-1", "rule": "t", "severity": "high", "message": "m",
+        "expected": 0.8, "actual": 0.5, "evidence": "/metrics/0"}
+]
+
+approvals := [a |
+  input.context.want == "needs_approval"
+  a := {"role": "risk_officer", "count": 1, "given": 0, "reason": "tier"}
+]
+"""
+
+
+def minimal_facts(**context: Any) -> dict[str, Any]:
+    return {
+        "apiVersion": "mlgate/v1",
+        "kind": "ModelFacts",
+        "subject": {"name": "m", "version": "1", "risk_tier": "low"},
+        "metrics": [
+            {"name": "roc_auc", "value": 0.5, "source": {"tool": "unit", "file": "eval.json"}}
+        ],
+        "context": {"evaluated_at": "2026-11-01T00:00:00Z", **context},
+    }
+
+
+@pytest.fixture
+def write_bundle(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
+    def _write(files: dict[str, str]) -> Path:
+        root = tmp_path / "bundle"
+        for rel, text in files.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        return root
+
+    return _write
+
+
+@pytest.fixture
+def echo_bundle(write_bundle: Callable[[dict[str, str]], Path]) -> Path:
+    return write_bundle({"mlgate/decision.rego": ECHO_POLICY})
+
+
+@pytest.fixture
+def write_facts(tmp_path: Path) -> Callable[..., Path]:
+    def _write(doc: dict[str, Any], name: str = "facts.json") -> Path:
+        path = tmp_path / name
+        path.write_text(json.dumps(doc), encoding="utf-8")
+        return path
+
+    return _write
+
+
+@pytest.fixture
+def unused_port() -> int:
+    """A local port nobody listens on (bound, then released)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
