@@ -414,3 +414,25 @@ def test_builtin_lists_match_the_installed_regorus() -> None:
     assert not builtins.SUPPORTED & builtins.MISSING
     assert [n for n in sorted(builtins.SUPPORTED) if n != "print" and not implemented(n)] == []
     assert [n for n in sorted(builtins.MISSING) if implemented(n)] == []
+
+
+def test_manifest_can_accept_a_reviewed_deviation() -> None:
+    from mlgate.bundles.model import Bundle, Manifest
+
+    module = 'package t\n\nmsg := sprintf("%v", [input.x])\nup := upper("a")\n'
+
+    def warnings_for(metadata: dict[str, object]) -> list[str]:
+        bundle = Bundle(
+            source="b",
+            manifest=Manifest(metadata=metadata),
+            modules={"t.rego": module},
+            data={},
+            digest="sha256:" + "0" * 64,
+        )
+        with EmbeddedEngine.from_bundle(bundle, isolate=False) as engine:
+            return engine.warnings
+
+    assert len(warnings_for({})) == 2
+    accepted = {"mlgate": {"accept_engine_deviations": {"sprintf": "messages only"}}}
+    remaining = warnings_for(accepted)
+    assert len(remaining) == 1 and "upper" in remaining[0]

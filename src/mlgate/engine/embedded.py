@@ -123,6 +123,8 @@ class EmbeddedEngine:
         if scan.refused:
             backend.close()
             raise BundleError(scan.refused[0], details=scan.refused)
+        for name in accepted_deviations(bundle):
+            scan.deviations.pop(name, None)
         return cls(backend, scan.warnings, isolate=isolate)
 
     @property
@@ -162,6 +164,18 @@ class EmbeddedEngine:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def accepted_deviations(bundle: Bundle) -> list[str]:
+    """Builtins whose engine deviations the bundle's authors reviewed and accept.
+
+    Declared in the manifest as ``metadata.mlgate.accept_engine_deviations``,
+    a map of builtin name to the reason (e.g. ``sprintf`` used for messages
+    only). Their warnings are not repeated on every decision.
+    """
+    settings = bundle.manifest.metadata.get("mlgate")
+    accepted = settings.get("accept_engine_deviations") if isinstance(settings, dict) else None
+    return [str(name) for name in accepted] if isinstance(accepted, dict) else []
 
 
 def _load(modules: dict[str, str], data_json: str) -> Any:
