@@ -175,7 +175,7 @@ class DoubleState:
                 error = _regorus_error(exc, "rego_parse_error", pid)
                 raise ApiError(400, code, MSG_COMPILE, [error]) from exc
         try:
-            engine.clone().eval_query("data")
+            engine.clone().eval_query_as_json("data")
         except RuntimeError as exc:
             hint = next((c for k, c in _COMPILE_HINTS.items() if k in str(exc)), None)
             if hint is not None:
