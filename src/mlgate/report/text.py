@@ -71,6 +71,11 @@ class TextFormatter:
             lines.append(
                 f"  @ approval required: {a['role']} x{a['count']} (given {given}): {a['reason']}"
             )
+        for ignored in doc.get("approvals_ignored", []):
+            lines.append(
+                f"  - approval by {ignored['principal']} ({ignored['role']}) not counted:"
+                f" {ignored['reason']}"
+            )
         for warning in decision.warnings:
             lines.append(f"  ! warning: {warning}")
         bundle = doc.get("bundle", {})
