@@ -1,0 +1,174 @@
+# METADATA
+# title: Change control against the previous release
+# description: >-
+#   A new version of a released model is compared with its predecessor: the
+#   baseline metrics are recorded, and no canonical metric regresses beyond
+#   the tier's margin (in the metric's own direction). A first release
+#   (previous_version null) has no baseline.
+package mlgate.controls.change
+
+import data.mlgate.lib.facts
+import data.mlgate.lib.metrics
+import data.mlgate.lib.tier
+
+_th := t if {
+	t := tier.thresholds.change
+	is_object(t)
+} else := {}
+
+default _change_present := false
+
+_change_present if is_object(input.change)
+
+_change := c if {
+	c := input.change
+	is_object(c)
+} else := {}
+
+_baseline := facts.array_at(_change, "baseline_metrics")
+
+# The allowed regression for a metric: its own entry, else the default.
+_limits := l if {
+	l := _th.max_regression
+	is_object(l)
+} else := {}
+
+_max_regression(name) := m if {
+	m := _limits[name]
+	is_number(m)
+} else := m if {
+	m := _limits["default"]
+	is_number(m)
+}
+
+# How much worse value is than baseline, in the metric's direction (> 0 is worse).
+_regression(name, baseline, value) := baseline - value if {
+	metrics.direction(name) == "higher"
+} else := value - baseline if {
+	metrics.direction(name) == "lower"
+}
+
+# Canonical overall baseline measurements: {index, name, value}.
+_baseline_measurements contains {"index": j, "name": b.name, "value": b.value} if {
+	some j, b in _baseline
+	metrics.overall(b)
+	is_string(b.name)
+	metrics.direction(b.name)
+	is_number(b.value)
+}
+
+# METADATA
+# title: No regression beyond tier margin
+# description: >-
+#   For every canonical metric in change.baseline_metrics, the current
+#   overall value is not worse than the baseline by more than
+#   thresholds[tier].change.max_regression for that metric (or the default).
+# custom:
+#   control_id: MLG-CHG-001
+#   severity: high
+#   requires: [/change/baseline_metrics, /metrics, /subject/risk_tier]
+#   thresholds: [change.max_regression]
+#   frameworks:
+#     nist_ai_rmf: [MEASURE 2.3, MANAGE 1.1]
+#     eu_ai_act: [Art. 15, Art. 17]
+#     iso_42001: [A.6.2.4]
+violation contains v if {
+	some b in _baseline_measurements
+	name := b.name
+	baseline := b.value
+	maximum := _max_regression(name)
+	some i, value in metrics.measured(name)
+	regression := _regression(name, baseline, value)
+	regression > maximum
+	v := {
+		"control": "MLG-CHG-001",
+		"rule": "metric_regressed",
+		"severity": "high",
+		"message": sprintf(
+			"%s regressed from %v (baseline) to %v; at most %v allowed at the %s tier",
+			[name, baseline, value, maximum, tier.name],
+		),
+		"expected": {"metric": name, "baseline": baseline, "max_regression": maximum, "baseline_evidence": sprintf("/change/baseline_metrics/%d", [b.index])},
+		"actual": value,
+		"evidence": sprintf("/metrics/%d", [i]),
+	}
+}
+
+# METADATA
+# title: No regression beyond tier margin
+# description: A metric with a baseline has no current overall measurement to compare.
+# custom:
+#   control_id: MLG-CHG-001
+#   severity: high
+#   requires: [/change/baseline_metrics, /metrics, /subject/risk_tier]
+missing_evidence contains m if {
+	tier.known
+	some b in _baseline_measurements
+	some path in metrics.unmeasured_paths(b.name)
+	m := {
+		"control": "MLG-CHG-001",
+		"path": path,
+		"message": sprintf("%s has a baseline but no current measurement to compare", [b.name]),
+	}
+}
+
+# METADATA
+# title: Change record with baseline
+# description: >-
+#   Where thresholds[tier].change.baseline_required, the facts say which
+#   version this release replaces (null for a first release) and, unless it is
+#   a first release, carry that version's baseline metrics.
+# custom:
+#   control_id: MLG-CHG-002
+#   severity: medium
+#   requires: [/change, /subject/risk_tier]
+#   thresholds: [change.baseline_required]
+#   frameworks:
+#     nist_ai_rmf: [MANAGE 1.1]
+#     eu_ai_act: [Art. 17]
+#     iso_42001: [A.6.2.5]
+missing_evidence contains m if {
+	_th.baseline_required == true
+	not _change_present
+	m := {
+		"control": "MLG-CHG-002",
+		"path": "/change",
+		"message": sprintf("no change record (previous_version, baseline_metrics); required at the %s tier", [tier.name]),
+	}
+}
+
+# METADATA
+# title: Change record with baseline
+# description: The change record does not say which version it replaces.
+# custom:
+#   control_id: MLG-CHG-002
+#   severity: medium
+#   requires: [/change/previous_version, /subject/risk_tier]
+missing_evidence contains m if {
+	_th.baseline_required == true
+	_change_present
+	not facts.has_key(_change, "previous_version")
+	m := {
+		"control": "MLG-CHG-002",
+		"path": "/change/previous_version",
+		"message": "the change record does not say which version it replaces (null for a first release)",
+	}
+}
+
+# METADATA
+# title: Change record with baseline
+# description: An upgrade of a released version carries no baseline metrics.
+# custom:
+#   control_id: MLG-CHG-002
+#   severity: medium
+#   requires: [/change/baseline_metrics, /subject/risk_tier]
+missing_evidence contains m if {
+	_th.baseline_required == true
+	is_string(_change.previous_version)
+	count(_baseline_measurements) == 0
+	m := {
+		"control": "MLG-CHG-002",
+		"path": "/change/baseline_metrics",
+		"message": sprintf("no baseline metrics for previous version %v", [_change.previous_version]),
+	}
+}

@@ -1,0 +1,121 @@
+# METADATA
+# title: mlgate release decision
+# description: >-
+#   The entry point, data.mlgate.decision: it composes every control family
+#   under mlgate.controls into one decision. Outcome precedence: any
+#   un-waived violation fails; else any missing evidence is
+#   insufficient_evidence; else any outstanding approval is needs_approval;
+#   else pass. The decision is defined for every schema-valid facts document.
+package mlgate
+
+import data.mlgate.controls.approvals
+import data.mlgate.controls.calibration
+import data.mlgate.controls.change
+import data.mlgate.controls.documentation
+import data.mlgate.controls.explainability
+import data.mlgate.controls.fairness
+import data.mlgate.controls.governance
+import data.mlgate.controls.lineage
+import data.mlgate.controls.performance
+import data.mlgate.controls.privacy
+import data.mlgate.controls.robustness
+import data.mlgate.controls.security
+
+# Aliased: a bare `waivers` inside package mlgate would shadow (and, under
+# `with data.mlgate.waivers as …` in the embedded engine, be confused with)
+# the waivers data document at data.mlgate.waivers.
+import data.mlgate.lib.waivers as waiver
+
+# Every violation the control families report, before waivers.
+# (Listed explicitly: iterating data.mlgate.controls would also walk the
+# *_test packages beside them.)
+raw_violations := union({
+	approvals.violation,
+	calibration.violation,
+	change.violation,
+	documentation.violation,
+	explainability.violation,
+	fairness.violation,
+	lineage.violation,
+	performance.violation,
+	privacy.violation,
+	robustness.violation,
+	security.violation,
+})
+
+all_missing_evidence := union({
+	calibration.missing_evidence,
+	change.missing_evidence,
+	documentation.missing_evidence,
+	explainability.missing_evidence,
+	fairness.missing_evidence,
+	governance.missing_evidence,
+	lineage.missing_evidence,
+	performance.missing_evidence,
+	privacy.missing_evidence,
+	robustness.missing_evidence,
+	security.missing_evidence,
+})
+
+# Violations of a control a live waiver covers for this subject.
+waived contains v if {
+	some v in raw_violations
+	v.control in waiver.live_controls
+}
+
+# The violations that stand.
+violations contains v if {
+	some v in raw_violations
+	not v.control in waiver.live_controls
+}
+
+_violated_controls := {v.control | some v in raw_violations}
+
+# Live waivers that turned at least one violation into an accepted risk.
+waivers_applied contains applied if {
+	some w in waiver.live
+	w.control in _violated_controls
+	covered := count({v | some v in waived; v.control == w.control})
+	applied := object.union(w, {"violations": covered})
+}
+
+# Expired waivers for this subject's violated controls: they no longer apply.
+waivers_expired contains w if {
+	some w in waiver.expired
+	w.control in _violated_controls
+}
+
+default risk_tier := null
+
+risk_tier := t if {
+	t := input.subject.risk_tier
+	is_string(t)
+}
+
+default outcome := "pass"
+
+outcome := "fail" if {
+	count(violations) > 0
+} else := "insufficient_evidence" if {
+	count(all_missing_evidence) > 0
+} else := "needs_approval" if {
+	count(approvals.required_approvals) > 0
+}
+
+# METADATA
+# title: Release decision
+# description: >-
+#   The policy part of a mlgate decision (schemas/decision.schema.json):
+#   outcome, violations, missing_evidence, required_approvals,
+#   approvals_ignored, waivers_applied, waivers_expired and risk_tier.
+# entrypoint: true
+decision := {
+	"outcome": outcome,
+	"risk_tier": risk_tier,
+	"violations": [v | some v in violations],
+	"missing_evidence": [m | some m in all_missing_evidence],
+	"required_approvals": [r | some r in approvals.required_approvals],
+	"approvals_ignored": [x | some x in approvals.ignored],
+	"waivers_applied": [w | some w in waivers_applied],
+	"waivers_expired": [w | some w in waivers_expired],
+}
