@@ -204,8 +204,11 @@ def _pattern_phrases() -> dict[str, str]:
 @functools.cache
 def _validator() -> Any:
     """The facts schema compiled once, with timestamps checked for real dates."""
-    from jsonschema import Draft202012Validator, validators
-    from jsonschema.exceptions import ValidationError
+    from mlgate._jsonschema import jsonschema
+
+    Draft202012Validator = jsonschema().Draft202012Validator
+    validators = jsonschema().validators
+    ValidationError = jsonschema().exceptions.ValidationError
 
     schema = load_schema(FACTS_SCHEMA)
     timestamp = schema["$defs"]["timestamp"]["pattern"]
