@@ -37,6 +37,14 @@ approvals := [a |
 """
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep the suite's caches out of the real home directory."""
+    import os
+
+    os.environ["MLGATE_CACHE_DIR"] = str(tmp_path_factory.mktemp("mlgate-cache"))
+
+
 def minimal_facts(**context: Any) -> dict[str, Any]:
     return {
         "apiVersion": "mlgate/v1",

@@ -436,3 +436,34 @@ def test_manifest_can_accept_a_reviewed_deviation() -> None:
     accepted = {"mlgate": {"accept_engine_deviations": {"sprintf": "messages only"}}}
     remaining = warnings_for(accepted)
     assert len(remaining) == 1 and "upper" in remaining[0]
+
+
+def test_builtin_scan_is_remembered_per_module_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlgate.bundles.model import Bundle, Manifest
+    from mlgate.engine import _scan_cache
+
+    monkeypatch.setenv("MLGATE_CACHE_DIR", str(tmp_path))
+
+    def bundle(text: str, digest: str) -> Bundle:
+        return Bundle("b", Manifest(), {"t.rego": text}, {}, "sha256:" + digest * 64)
+
+    first = bundle('package t\n\nx := upper("a")\n', "1")
+    with EmbeddedEngine.from_bundle(first) as engine:
+        assert len(engine.warnings) == 1
+    entries = list(tmp_path.glob("scan-*.json"))
+    assert len(entries) == 1
+    cached = _scan_cache.peek_scan(first, "regorus", False)
+    assert cached is None  # the key includes the engine version
+    # A remembered result is used as is: plant one and see it come back.
+    entries[0].write_text('{"refused": [], "deviations": {}}')
+    with EmbeddedEngine.from_bundle(first) as engine:
+        assert engine.warnings == []
+    # A corrupt entry is ignored and rewritten; other module text is scanned afresh.
+    entries[0].write_text("{not json")
+    with EmbeddedEngine.from_bundle(first) as engine:
+        assert len(engine.warnings) == 1
+    with EmbeddedEngine.from_bundle(bundle("package t\n\nx := 1\n", "2")) as engine:
+        assert engine.warnings == []
+    assert len(list(tmp_path.glob("scan-*.json"))) == 2

@@ -26,6 +26,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from mlgate.engine import _regorus
+from mlgate.engine._scan_cache import peek_scan, store_scan
 from mlgate.engine._worker import Worker
 from mlgate.engine.base import DEFAULT_TIMEOUT_S, EngineInfo
 from mlgate.engine.builtins import scan_calls
@@ -115,11 +116,17 @@ class EmbeddedEngine:
         backend: _InProcess | Worker
         if isolate:
             backend = Worker(modules, data_json, timeout)
-            ast = backend.start(want_ast=True)
+            cached = peek_scan(bundle, _regorus.version(), include_tests)
+            ast = backend.start(want_ast=cached is None)
         else:
             backend = _InProcess(modules, data_json)
-            ast = backend.ast()
-        scan = scan_calls(ast)
+            cached = peek_scan(bundle, _regorus.version(), include_tests)
+            ast = "" if cached is not None else backend.ast()
+        if cached is not None:
+            scan = cached
+        else:
+            scan = scan_calls(ast)
+            store_scan(bundle, _regorus.version(), include_tests, scan)
         if scan.refused:
             backend.close()
             raise BundleError(scan.refused[0], details=scan.refused)
