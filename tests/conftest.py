@@ -45,6 +45,21 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["MLGATE_CACHE_DIR"] = str(tmp_path_factory.mktemp("mlgate-cache"))
 
 
+@pytest.fixture(autouse=True)
+def _isolated_decision_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test records into a decision log under tmp, never the real home."""
+    monkeypatch.setenv("MLGATE_LOG", str(tmp_path / "decision-log.db"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    for name in (
+        "MLGATE_PRINCIPALS",
+        "MLGATE_LOG_MASK",
+        "MLGATE_ACTOR",
+        "MLGATE_ENGINE",
+        "MLGATE_OPA_URL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
+
 def minimal_facts(**context: Any) -> dict[str, Any]:
     return {
         "apiVersion": "mlgate/v1",

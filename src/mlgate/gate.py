@@ -8,9 +8,9 @@ evaluates, and closes the engine: one call, one ``Decision`` or one
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mlgate.errors import BundleError
 
@@ -46,8 +46,14 @@ def check(
     bundle_location: str | Path | None = None,
     engine: EngineOptions | None = None,
     evaluated_at: str | None = None,
+    amend: Callable[[dict[str, Any], Bundle], dict[str, Any]] | None = None,
 ) -> Decision:
-    """Decide on the facts in ``facts_paths`` (merged) with the bundle given."""
+    """Decide on the facts in ``facts_paths`` (merged) with the bundle given.
+
+    ``amend`` (optional) returns the facts document to evaluate from the loaded
+    one and the bundle: ``mlgate check`` uses it to put the verified approvals
+    from the decision log into ``approvals``.
+    """
     from mlgate.bundles.load import load_bundle
     from mlgate.decisions.evaluate import decide
     from mlgate.engine.select import EngineOptions, open_engine
@@ -56,10 +62,9 @@ def check(
     facts = load_facts(facts_paths)
     bundle = load_bundle(bundle_location or default_bundle())
     require_entry_point(bundle)
+    document = amend(facts.document, bundle) if amend else facts.document
     opened = open_engine(bundle, engine or EngineOptions())
     try:
-        return decide(
-            facts.document, bundle, opened, evaluated_at=evaluated_at, warnings=facts.warnings
-        )
+        return decide(document, bundle, opened, evaluated_at=evaluated_at, warnings=facts.warnings)
     finally:
         opened.close()

@@ -51,6 +51,24 @@ def new_decision_id() -> str:
     return str(uuid.UUID(int=value))
 
 
+def evidence_digest(facts: dict[str, Any]) -> str:
+    """The digest approvals bind to: the facts without ``approvals`` and ``context.evaluated_at``.
+
+    It stays the same when the same evidence is checked again later or after
+    approvals were added; any other change to the facts changes it. An empty
+    ``context`` left over counts as no ``context``.
+    """
+    doc = {k: v for k, v in facts.items() if k != "approvals"}
+    context = doc.get("context")
+    if isinstance(context, dict):
+        context = {k: v for k, v in context.items() if k != "evaluated_at"}
+        if context:
+            doc["context"] = context
+        else:
+            del doc["context"]
+    return digest(doc)
+
+
 def prepare_input(facts: dict[str, Any], evaluated_at: str | None = None) -> dict[str, Any]:
     """The engine input: the facts with ``context.evaluated_at`` always set."""
     doc = copy.deepcopy(facts)
@@ -63,7 +81,9 @@ def prepare_input(facts: dict[str, Any], evaluated_at: str | None = None) -> dic
 
 @functools.cache
 def _policy_validator() -> Any:
-    from jsonschema import Draft202012Validator
+    from mlgate._jsonschema import jsonschema
+
+    Draft202012Validator = jsonschema().Draft202012Validator
 
     from mlgate.resources import schema_path
 
@@ -117,6 +137,7 @@ def decide(
         **policy,
         "bundle": bundle.to_json(),
         "input_digest": digest(engine_input),
+        "evidence_digest": evidence_digest(engine_input),
         "engine": engine.info.to_json(),
     }
     doc["violations"] = _with_sources(policy["violations"], engine_input)

@@ -1,0 +1,148 @@
+"""``mlgate approve``, ``mlgate approvals import`` and ``mlgate status``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from mlgate.approvals.principals import Principals
+
+LOG_HELP = "Decision log: SQLite file or postgresql://… URL [env MLGATE_LOG]."
+PRINCIPALS_HELP = "Principals file (YAML) [env MLGATE_PRINCIPALS]."
+
+approvals_app = typer.Typer(help="Import approvals given elsewhere.", no_args_is_help=True)
+
+
+def _principals(path: str | None) -> Principals:
+    from mlgate.approvals.errors import ApprovalError
+    from mlgate.approvals.principals import load_principals, locate
+
+    found = locate(path, None)
+    if found is None:
+        raise ApprovalError("no principals file: give --principals FILE or set MLGATE_PRINCIPALS")
+    return load_principals(found)
+
+
+def approve(
+    decision_id: str = typer.Argument(..., help="The logged decision you reviewed."),
+    role: str = typer.Option(..., "--role", help="The role you approve in, e.g. model_risk."),
+    principal: str = typer.Option(..., "--as", help="Your principal id in the principals file."),
+    key: Path = typer.Option(..., "--key", help="Your Ed25519 private key (from keys generate)."),
+    comment: str | None = typer.Option(None, "--comment", help="Why; kept in the record."),
+    expires: str | None = typer.Option(
+        None, "--expires", help="When the approval lapses: RFC 3339 time or 7d / 12h / 30m."
+    ),
+    reject: bool = typer.Option(False, "--reject", help="Record a rejection: it blocks release."),
+    on_behalf_of: str | None = typer.Option(
+        None,
+        "--on-behalf-of",
+        help="Sign, as an approval_importer, an approval given elsewhere by this principal.",
+    ),
+    source: str | None = typer.Option(
+        None, "--source", help="With --on-behalf-of: where it was given (URL or ticket)."
+    ),
+    log: str | None = typer.Option(None, "--log", help=LOG_HELP),
+    principals: str | None = typer.Option(None, "--principals", help=PRINCIPALS_HELP),
+) -> None:
+    """Sign an approval (or --reject) of a logged decision and append it to the log.
+
+    The record is bound to the decision's evidence digest, bundle and the role;
+    a later `mlgate check` of the same facts and bundle counts it.
+    Example: mlgate approve 0190c6e2-… --role model_risk --as omar.risk --key omar.risk.key
+    """
+    from mlgate.approvals.errors import ApprovalError
+    from mlgate.approvals.service import Request
+    from mlgate.approvals.service import approve as run
+    from mlgate.approvals.verify import utc_now
+    from mlgate.logstore.open import open_store
+
+    if (source is None) != (on_behalf_of is None):
+        raise ApprovalError("--on-behalf-of and --source go together")
+    request = Request(
+        decision_id=decision_id,
+        role=role,
+        principal=principal,
+        key=key,
+        reject=reject,
+        comment=comment,
+        expires=expires,
+        on_behalf_of=on_behalf_of,
+        source={"reference": source} if source else None,
+    )
+    trusted = _principals(principals)
+    store = open_store(log, create=False)
+    try:
+        row = run(store, trusted, request, utc_now())
+    finally:
+        store.close()
+    verdict = "rejection" if reject else "approval"
+    print(f"recorded {verdict} of {decision_id} as {role} (log record {row.seq} {row.hash})")
+
+
+@approvals_app.command("import")
+def import_(
+    files: list[Path] = typer.Argument(..., help="Signed approval records (JSON or YAML)."),
+    log: str | None = typer.Option(None, "--log", help=LOG_HELP),
+    principals: str | None = typer.Option(None, "--principals", help=PRINCIPALS_HELP),
+) -> None:
+    """Verify signed approval records made elsewhere and append them, all or none.
+
+    A file holds one record {payload, signature} or {records: [...]}.
+    Example: mlgate approvals import github-review-4411.json
+    """
+    from mlgate.approvals.errors import ApprovalError
+    from mlgate.approvals.service import import_records
+    from mlgate.approvals.verify import utc_now
+    from mlgate.facts.load import load_document
+    from mlgate.logstore.open import open_store
+
+    trusted = _principals(principals)
+    records: list[object] = []
+    for path in files:
+        try:
+            doc = load_document(path, max_bytes=4 * 1024 * 1024)
+        except Exception as exc:
+            raise ApprovalError(f"malformed approval file {getattr(exc, 'message', exc)}") from None
+        records += doc["records"] if isinstance(doc.get("records"), list) else [doc]
+    store = open_store(log, create=False)
+    try:
+        rows = import_records(store, trusted, records, ", ".join(map(str, files)), utc_now())
+    finally:
+        store.close()
+    print(f"imported {len(rows)} approval record(s) (log records {rows[0].seq}..{rows[-1].seq})")
+
+
+def status(
+    decision_id: str = typer.Argument(..., help="A logged decision id."),
+    log: str | None = typer.Option(None, "--log", help=LOG_HELP),
+    principals: str | None = typer.Option(None, "--principals", help=PRINCIPALS_HELP),
+) -> None:
+    """Show the approvals a decision required, those given since, and any not counted.
+
+    Exit 0 when every required role is covered, 3 when some are missing, 1 on
+    a valid rejection.
+    Example: mlgate status 0190c6e2-…
+    """
+    from mlgate.approvals.principals import load_principals, locate
+    from mlgate.approvals.status import status as run
+    from mlgate.approvals.verify import utc_now
+    from mlgate.logstore.open import open_store
+
+    found = locate(principals, None)
+    trusted = load_principals(found) if found else None
+    store = open_store(log, create=False)
+    try:
+        result = run(store, trusted, decision_id, utc_now())
+    finally:
+        store.close()
+    print("\n".join(result.lines()))
+    raise typer.Exit(int(result.exit_code))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("approve")(approve)
+    app.command("status")(status)
+    app.add_typer(approvals_app, name="approvals")

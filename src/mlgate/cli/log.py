@@ -1,0 +1,226 @@
+"""``mlgate log verify | show | query | export | serve`` and ``mlgate replay``."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from mlgate.logstore.export import ExportFormat
+
+if TYPE_CHECKING:
+    from mlgate.logstore.base import Query
+
+LOG_HELP = "Decision log: SQLite file or postgresql://… URL [env MLGATE_LOG]."
+
+log_app = typer.Typer(help="Verify, query and export the decision log.", no_args_is_help=True)
+
+
+def _time(text: str | None, flag: str) -> str | None:
+    """An RFC 3339 time or date as the log writes times (UTC, microseconds)."""
+    if text is None:
+        return None
+    from mlgate.errors import UsageError
+
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{flag} {text!r}: give an RFC 3339 time or a date (2026-11-01)") from None
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@log_app.command("verify")
+def verify(log: str | None = typer.Option(None, "--log", help=LOG_HELP)) -> None:
+    """Walk the hash chain; report the first edited, deleted, inserted or moved record.
+
+    Exit 0 when the chain is intact, 1 when it was tampered with.
+    Example: mlgate log verify --log postgresql://mlgate@db/mlgate
+    """
+    from mlgate.logstore.chain import verify_rows
+    from mlgate.logstore.open import open_store
+
+    store = open_store(log, create=False)
+    try:
+        with store.snapshot():
+            report = verify_rows(store.rows(), store.head())
+    finally:
+        store.close()
+    if report.ok:
+        print(f"ok: {report.count} record(s), chain intact, head {report.head}")
+        return
+    print(f"TAMPERED: {report.problem}", file=sys.stderr)
+    print(f"the first {report.count} record(s) verify (up to {report.head})", file=sys.stderr)
+    raise typer.Exit(1)
+
+
+@log_app.command("show")
+def show(
+    decision_id: str = typer.Argument(..., help="A decision id."),
+    log: str | None = typer.Option(None, "--log", help=LOG_HELP),
+) -> None:
+    """Print every record of a decision (the check, its approvals) as JSON lines.
+
+    Example: mlgate log show 0190c6e2-…
+    """
+    from mlgate.logstore.base import Query
+    from mlgate.logstore.errors import LogStoreError
+    from mlgate.logstore.export import export_lines
+    from mlgate.logstore.open import open_store
+
+    store = open_store(log, create=False)
+    try:
+        rows = store.select(Query(decision_id=decision_id))
+    finally:
+        store.close()
+    if not rows:
+        raise LogStoreError(f"decision {decision_id} is not in the decision log")
+    sys.stdout.writelines(export_lines(rows, ExportFormat.JSONL))
+
+
+def _query(
+    model: str | None,
+    version: str | None,
+    outcome: str | None,
+    kind: str | None,
+    since: str | None,
+    until: str | None,
+    revision: str | None,
+    limit: int | None,
+) -> Query:
+    from mlgate.logstore.base import Query
+
+    return Query(
+        model=model,
+        version=version,
+        outcome=outcome,
+        kind=kind,
+        bundle_revision=revision,
+        since=_time(since, "--since"),
+        until=_time(until, "--until"),
+        limit=limit,
+    )
+
+
+_MODEL = typer.Option(None, "--model", help="Subject name.")
+_VERSION = typer.Option(None, "--version", help="Subject version.")
+_OUTCOME = typer.Option(
+    None, "--outcome", help="pass | fail | needs_approval | … | approve | reject"
+)
+_KIND = typer.Option(None, "--kind", help="decision | approval | rejection | opa_event")
+_SINCE = typer.Option(None, "--since", help="From this time (RFC 3339 or date), inclusive.")
+_UNTIL = typer.Option(None, "--until", help="Before this time (RFC 3339 or date).")
+_REVISION = typer.Option(None, "--bundle-revision", help="Policy bundle revision.")
+_LIMIT = typer.Option(None, "--limit", min=1, help="Only the most recent N records.")
+
+
+@log_app.command("query")
+def query(
+    model: str | None = _MODEL,
+    version: str | None = _VERSION,
+    outcome: str | None = _OUTCOME,
+    kind: str | None = _KIND,
+    since: str | None = _SINCE,
+    until: str | None = _UNTIL,
+    revision: str | None = _REVISION,
+    limit: int | None = _LIMIT,
+    as_json: bool = typer.Option(False, "--json", help="JSON lines instead of a table."),
+    log: str | None = typer.Option(None, "--log", help=LOG_HELP),
+) -> None:
+    """List log records by model, outcome, time range or bundle revision.
+
+    Example: mlgate log query --model credit-risk-scorer --outcome fail --since 2026-11-01
+    """
+    from mlgate.logstore.export import export_lines
+    from mlgate.logstore.open import open_store
+
+    q = _query(model, version, outcome, kind, since, until, revision, limit)
+    store = open_store(log, create=False)
+    try:
+        rows = store.select(q)
+    finally:
+        store.close()
+    if as_json:
+        sys.stdout.writelines(export_lines(rows, ExportFormat.JSONL))
+        return
+    for row in rows:
+        c = row.columns
+        print(
+            f"{row.seq:>7} {c['time']} {c['kind']:<9} {c['decision_id']} {c['model']} "
+            f"{c['version']} {c['outcome']} rev={c['bundle_revision']!r}"
+        )
+    print(f"{len(rows)} record(s)", file=sys.stderr)
+
+
+@log_app.command("export")
+def export(
+    fmt: ExportFormat = typer.Option(ExportFormat.JSONL, "--format", help="jsonl or opa."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write here (default stdout)."),
+    model: str | None = _MODEL,
+    version: str | None = _VERSION,
+    outcome: str | None = _OUTCOME,
+    kind: str | None = _KIND,
+    since: str | None = _SINCE,
+    until: str | None = _UNTIL,
+    revision: str | None = _REVISION,
+    log: str | None = typer.Option(None, "--log", help=LOG_HELP),
+) -> None:
+    """Export records as verifiable JSON lines or as OPA decision-log events.
+
+    Example: mlgate log export --format opa --since 2026-11-01 -o decisions.jsonl
+    """
+    from mlgate.cli.output import emit
+    from mlgate.logstore.export import export_lines
+    from mlgate.logstore.open import open_store
+
+    q = _query(model, version, outcome, kind, since, until, revision, None)
+    store = open_store(log, create=False)
+    try:
+        with store.snapshot():
+            rows = store.select(q) if q != type(q)() else store.rows()
+            text = "".join(export_lines(rows, fmt))
+    finally:
+        store.close()
+    emit(text, output)
+
+
+@log_app.command("serve")
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8282, "--port", help="Port to listen on."),
+    log: str | None = typer.Option(None, "--log", help=LOG_HELP),
+) -> None:
+    """Receive OPA decision-log uploads (POST /logs, gzipped JSON arrays) into the log.
+
+    Point OPA's decision_logs service at http://HOST:PORT. Listens on 127.0.0.1
+    unless --host says otherwise.
+    Example: mlgate log serve --port 8282 --log postgresql://mlgate@db/mlgate
+    """
+    from mlgate.logstore.open import open_store
+    from mlgate.logstore.serve import make_server
+
+    store = open_store(log)
+    try:
+        server = make_server(store, host, port)
+    except OSError as exc:
+        store.close()
+        from mlgate.errors import UsageError
+
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    print(
+        f"mlgate: receiving OPA decision logs on http://{host}:{server.server_port}/logs",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+        store.close()
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(log_app, name="log")

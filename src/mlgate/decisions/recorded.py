@@ -1,0 +1,121 @@
+"""``mlgate check`` with the decision log: gather approvals, decide, record.
+
+1. Open the log first: if it cannot be opened nothing is evaluated (exit 2).
+2. Before evaluation, the approval records logged for the subject are
+   verified against the principals file; those bound to this evidence digest
+   and bundle become ``facts.approvals``. With a principals file, approvals
+   written in the facts themselves are ignored (they are unsigned claims);
+   without one, the facts are evaluated as given and logged records cannot count.
+3. The decision and the (masked) facts are appended; if that fails the check
+   fails (exit 2) and no decision is printed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mlgate.bundles.model import Bundle
+    from mlgate.decisions.model import Decision
+    from mlgate.engine.select import EngineOptions
+    from mlgate.logstore.base import LogStore
+    from mlgate.logstore.chain import Row
+
+
+@dataclass
+class Recorded:
+    decision: Decision
+    row: Row
+
+
+@dataclass
+class _State:
+    facts: dict[str, Any] = field(default_factory=dict)
+    bundle: Bundle | None = None
+    warnings: list[str] = field(default_factory=list)
+    mask: tuple[Any, ...] = ()
+
+
+def check_and_record(
+    facts_paths: Sequence[str | Path],
+    *,
+    bundle_location: str | Path | None = None,
+    engine: EngineOptions | None = None,
+    evaluated_at: str | None = None,
+    log: str | None = None,
+    principals: str | Path | None = None,
+) -> Recorded:
+    from mlgate.decisions.model import Decision
+    from mlgate.gate import check
+    from mlgate.logstore.entry import decision_entry, default_actor
+    from mlgate.logstore.open import open_store
+
+    store = open_store(log)
+    try:
+        state = _State()
+
+        def amend(doc: dict[str, Any], bundle: Bundle) -> dict[str, Any]:
+            return _amend(store, doc, bundle, bundle_location, principals, state)
+
+        decision = check(
+            facts_paths,
+            bundle_location=bundle_location,
+            engine=engine,
+            evaluated_at=evaluated_at,
+            amend=amend,
+        )
+        if state.warnings:
+            warnings = [*decision.warnings, *state.warnings]
+            decision = Decision({**decision.document, "warnings": warnings})
+        actor = default_actor(state.facts)
+        entry = decision_entry(decision, state.facts, actor=actor, mask=state.mask)
+        row = store.append([entry])[0]
+    finally:
+        store.close()
+    return Recorded(decision, row)
+
+
+def _amend(
+    store: LogStore,
+    doc: dict[str, Any],
+    bundle: Bundle,
+    bundle_location: str | Path | None,
+    principals_path: str | Path | None,
+    state: _State,
+) -> dict[str, Any]:
+    from mlgate.approvals.principals import load_principals, locate
+    from mlgate.approvals.record import Binding
+    from mlgate.approvals.verify import gather
+    from mlgate.decisions.evaluate import evidence_digest
+    from mlgate.gate import default_bundle
+    from mlgate.logstore.lookup import approval_records
+    from mlgate.logstore.mask import configured_rules
+
+    state.mask = configured_rules(bundle.data)
+    found = locate(principals_path, bundle_location or default_bundle())
+    principals = load_principals(found) if found else None
+    subject = doc.get("subject") or {}
+    binding = Binding(
+        decision_id="",
+        evidence_digest=evidence_digest(doc),
+        bundle_revision=bundle.revision,
+        bundle_digest=bundle.digest,
+        subject={k: str(subject[k]) for k in ("name", "version") if k in subject},
+    )
+    gathered = gather(approval_records(store, subject), principals, binding)
+    state.warnings += gathered.warnings()
+    out = dict(doc)
+    if principals is not None:
+        unsigned = doc.get("approvals") or []
+        if unsigned:
+            state.warnings.append(
+                f"{len(unsigned)} approval(s) written in the facts were ignored: with a "
+                "principals file only signed approvals from the decision log count"
+            )
+        if gathered.approvals or "approvals" in doc:
+            out["approvals"] = gathered.approvals
+    state.facts, state.bundle = out, bundle
+    return out

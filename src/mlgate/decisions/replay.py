@@ -1,0 +1,99 @@
+"""``mlgate replay``: evaluate a logged decision's facts again and compare.
+
+Replay needs the facts exactly as evaluated (a record logged with masking
+cannot be replayed) and the bundle the decision names: a bundle whose digest
+differs is refused, never silently used. The facts are evaluated at the
+logged ``evaluated_at``; the input digest must come out the same (the logged
+facts are the evaluated ones), and so must the policy's verdict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mlgate.errors import BundleError, InputError
+
+if TYPE_CHECKING:
+    from mlgate.decisions.model import Decision
+    from mlgate.engine.select import EngineOptions
+    from mlgate.logstore.base import LogStore
+
+_COMPARED: tuple[str, ...] = (
+    "outcome",
+    "risk_tier",
+    "violations",
+    "missing_evidence",
+    "required_approvals",
+)
+_COMPARED += ("approvals_ignored", "waivers_applied", "input_digest", "evidence_digest")
+
+
+@dataclass(frozen=True)
+class Replayed:
+    logged: dict[str, Any]
+    replayed: Decision
+    differences: list[str]
+
+    @property
+    def same(self) -> bool:
+        return not self.differences
+
+
+def replay(
+    store: LogStore,
+    decision_id: str,
+    *,
+    bundle_location: str | Path | None = None,
+    engine: EngineOptions | None = None,
+) -> Replayed:
+    from mlgate.bundles.load import load_bundle
+    from mlgate.decisions.evaluate import decide
+    from mlgate.engine.select import EngineOptions, open_engine
+    from mlgate.gate import default_bundle, require_entry_point
+    from mlgate.logstore.lookup import find_decision
+
+    record = find_decision(store, decision_id)
+    logged = record["decision"]
+    if record.get("masked"):
+        paths = ", ".join(m["path"] for m in record["masked"][:5])
+        raise InputError(
+            f"cannot replay decision {decision_id}: its facts were logged masked ({paths}); "
+            "replay needs the facts as evaluated"
+        )
+    if not isinstance(record.get("facts"), dict):
+        raise InputError(f"cannot replay decision {decision_id}: the log holds no facts for it")
+    bundle = load_bundle(bundle_location or default_bundle())
+    want = logged["bundle"]
+    if bundle.digest != want["digest"]:
+        raise BundleError(
+            f"{bundle.source}: bundle digest {bundle.digest} differs from the logged "
+            f"{want['digest']} (revision {want['revision']!r}); give that bundle with --bundle"
+        )
+    require_entry_point(bundle)
+    opened = open_engine(bundle, engine or EngineOptions())
+    try:
+        again = decide(record["facts"], bundle, opened, evaluated_at=logged["evaluated_at"])
+    finally:
+        opened.close()
+    return Replayed(logged, again, differences(logged, again.document))
+
+
+def differences(logged: dict[str, Any], now: dict[str, Any]) -> list[str]:
+    from mlgate.canonical import show
+
+    out = []
+    for key in _COMPARED:
+        before, after = _comparable(key, logged.get(key)), _comparable(key, now.get(key))
+        if before != after:
+            out.append(f"{key}: logged {show(logged.get(key))}, replayed {show(now.get(key))}")
+    return out
+
+
+def _comparable(key: str, value: Any) -> Any:
+    if isinstance(value, list):
+        import json
+
+        return sorted(json.dumps(v, sort_keys=True) for v in value)
+    return value

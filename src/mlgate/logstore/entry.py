@@ -1,0 +1,104 @@
+"""The records mlgate appends: a decision, an approval or rejection, an OPA event.
+
+Every record has ``kind``, ``decision_id``, ``subject``, ``outcome``, ``bundle``
+(revision, digest), ``evidence_digest``, ``input_digest``, ``engine`` and
+``actor``; the store adds ``seq``, ``prev_hash`` and ``time``. A decision
+record also holds the decision document and the facts evaluated (masked by
+the configured rules; ``masked`` lists what was masked); an approval record
+holds the signed approval.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import socket
+from typing import TYPE_CHECKING, Any
+
+from mlgate.logstore.mask import MaskRule, apply
+
+if TYPE_CHECKING:
+    from mlgate.decisions.model import Decision
+
+ENTRY_VERSION = "mlgate.log/v1"
+ACTOR_ENV = "MLGATE_ACTOR"
+
+
+def default_actor(facts: dict[str, Any] | None = None) -> str:
+    """Who ran the check: ``context.actor`` of the facts, ``$MLGATE_ACTOR``, or user@host."""
+    context = (facts or {}).get("context") or {}
+    if isinstance(context.get("actor"), str) and context["actor"]:
+        return str(context["actor"])
+    if os.environ.get(ACTOR_ENV):
+        return os.environ[ACTOR_ENV]
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = str(os.getuid()) if hasattr(os, "getuid") else "unknown"
+    return f"{user}@{socket.gethostname()}"
+
+
+def decision_entry(
+    decision: Decision, facts: dict[str, Any], *, actor: str, mask: tuple[MaskRule, ...] = ()
+) -> dict[str, Any]:
+    doc = decision.document
+    masked_facts, masked = apply(facts, mask)
+    return {
+        "v": ENTRY_VERSION,
+        "kind": "decision",
+        "decision_id": decision.decision_id,
+        "subject": decision.subject,
+        "outcome": decision.outcome,
+        "bundle": {k: doc["bundle"][k] for k in ("revision", "digest")},
+        "evidence_digest": doc.get("evidence_digest"),
+        "input_digest": doc.get("input_digest"),
+        "engine": doc.get("engine"),
+        "actor": actor,
+        "facts": masked_facts,
+        "masked": masked,
+        "decision": doc,
+    }
+
+
+def approval_entry(record: dict[str, Any], decision: dict[str, Any]) -> dict[str, Any]:
+    """The log record of a signed approval (or rejection) of the logged ``decision``."""
+    p = record["payload"]
+    return {
+        "v": ENTRY_VERSION,
+        "kind": "approval" if p["decision"] == "approve" else "rejection",
+        "decision_id": p["decision_id"],
+        "subject": decision.get("subject") or p["subject"],
+        "outcome": p["decision"],
+        "bundle": dict(p["bundle"]),
+        "evidence_digest": p["evidence_digest"],
+        "input_digest": decision.get("input_digest"),
+        "engine": None,
+        "actor": p["signer"],
+        "approval": record,
+    }
+
+
+def opa_entry(event: dict[str, Any], *, actor: str) -> dict[str, Any]:
+    """The log record of one OPA decision-log event received by ``mlgate log serve``."""
+    raw = event.get("bundles")
+    bundles: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    revision = ",".join(
+        f"{name}@{b.get('revision', '')}"
+        for name, b in sorted(bundles.items())
+        if isinstance(b, dict)
+    )
+    result = event.get("result")
+    outcome = result.get("outcome") if isinstance(result, dict) else None
+    return {
+        "v": ENTRY_VERSION,
+        "kind": "opa_event",
+        "decision_id": str(event.get("decision_id", "")),
+        "subject": None,
+        "outcome": outcome if isinstance(outcome, str) else None,
+        "bundle": {"revision": revision, "digest": None},
+        "evidence_digest": None,
+        "input_digest": None,
+        "engine": {"name": "opa", "version": str((event.get("labels") or {}).get("version", ""))},
+        "actor": actor,
+        "event": event,
+    }

@@ -1,0 +1,44 @@
+"""Finding things in the log: a decision by id, the approvals for a model version."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from mlgate.logstore.base import Query
+from mlgate.logstore.chain import hash_text
+from mlgate.logstore.errors import LogStoreError
+
+if TYPE_CHECKING:
+    from mlgate.approvals.verify import Stored
+    from mlgate.logstore.base import LogStore
+
+APPROVAL_KINDS = ("approval", "rejection")
+
+
+def find_decision(store: LogStore, decision_id: str) -> dict[str, Any]:
+    """The logged decision record ``decision_id``; ``LogStoreError`` if there is none."""
+    rows = store.select(Query(decision_id=decision_id, kind="decision"))
+    if not rows:
+        raise LogStoreError(f"decision {decision_id} is not in the decision log {store.location}")
+    row = rows[-1]
+    if hash_text(row.body) != row.hash:
+        raise LogStoreError(
+            f"decision {decision_id}: log record {row.seq} does not match its hash "
+            "(edited); run `mlgate log verify`"
+        )
+    return row.document()
+
+
+def approval_records(store: LogStore, subject: dict[str, Any]) -> list[Stored]:
+    """Every approval and rejection logged for the subject's name and version."""
+    from mlgate.approvals.verify import Stored
+
+    name, version = subject.get("name"), subject.get("version")
+    if not isinstance(name, str) or not isinstance(version, str):
+        return []
+    rows = store.select(Query(model=name, version=version))
+    out = []
+    for row in rows:
+        if row.columns.get("kind") in APPROVAL_KINDS:
+            out.append(Stored(row.document()["approval"], row.hash))
+    return out

@@ -1,0 +1,44 @@
+"""Choosing the decision log: ``--log``, else ``$MLGATE_LOG``, else the default file.
+
+A location starting with ``postgresql://`` (or ``postgres://``) is a PostgreSQL
+database; anything else is a SQLite file path. The default is
+``$XDG_DATA_HOME/mlgate/log.db`` (``~/.local/share/mlgate/log.db``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mlgate.logstore.base import LogStore
+
+ENV_VAR = "MLGATE_LOG"
+
+
+def default_location() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "mlgate" / "log.db"
+
+
+def resolve(location: str | None) -> str:
+    return location or os.environ.get(ENV_VAR) or str(default_location())
+
+
+def is_postgres(location: str) -> bool:
+    from mlgate.logstore.postgres import SCHEMES
+
+    return location.startswith(SCHEMES)
+
+
+def open_store(location: str | None = None, *, create: bool = True) -> LogStore:
+    """Open (and create, unless ``create`` is false) the decision log."""
+    chosen = resolve(location)
+    if is_postgres(chosen):
+        from mlgate.logstore.postgres import PostgresStore
+
+        return PostgresStore.connect(chosen)
+    from mlgate.logstore.sqlite import SqliteStore
+
+    return SqliteStore.open(Path(chosen).expanduser(), create=create)

@@ -1,0 +1,90 @@
+"""The PostgreSQL decision log: ``--log postgresql://user@host:5432/db``.
+
+Appends are serialised by ``SELECT … FOR UPDATE`` on the single head row inside
+the append's transaction: a second writer waits, then reads the head the first
+one committed. The schema is created under a transaction-level advisory lock,
+so many processes may open a fresh database at once. ``psycopg`` (the
+``postgres`` extra) is imported only here. Passwords never appear in messages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from mlgate.logstore._sql import SqlStore, schema
+from mlgate.logstore.chain import GENESIS, Row
+from mlgate.logstore.errors import LogStoreError
+
+SCHEMES = ("postgresql://", "postgres://")
+CONNECT_TIMEOUT_S = 5
+_SCHEMA_LOCK = 0x6D6C67617465  # "mlgate"
+_PASSWORD = re.compile(r"(://[^:/@]+:)[^@]*@")
+
+
+def redact(url: str) -> str:
+    """``url`` with any password replaced by ``***``."""
+    return _PASSWORD.sub(r"\1***@", url)
+
+
+class PostgresStore(SqlStore):
+    _mark = "%s"
+
+    def __init__(self, conn: Any, location: str, errors: tuple[type[Exception], ...]) -> None:
+        self._conn = conn
+        self.location = location
+        self._errors = errors
+
+    @classmethod
+    def connect(cls, url: str) -> PostgresStore:
+        location = redact(url)
+        try:
+            import psycopg
+        except ImportError:
+            raise LogStoreError(
+                f"decision log {location}: PostgreSQL needs psycopg: pip install 'mlgate[postgres]'"
+            ) from None
+        try:
+            conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
+        except psycopg.Error as exc:
+            reason = _first_line(exc)
+            raise LogStoreError(f"cannot open decision log {location}: {reason}") from None
+        store = cls(conn, location, (psycopg.Error,))
+        try:
+            with store._guard("open"):
+                store._setup()
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def _setup(self) -> None:
+        with self._conn.transaction():
+            cur = self._conn.cursor()
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
+            for statement in schema("BIGINT"):
+                cur.execute(statement)
+            cur.execute(
+                "INSERT INTO mlgate_log_head (id, seq, hash) SELECT 1, 0, %s "
+                "WHERE NOT EXISTS (SELECT 1 FROM mlgate_log) ON CONFLICT (id) DO NOTHING",
+                (GENESIS,),
+            )
+
+    def append(self, entries: Sequence[dict[str, Any]]) -> list[Row]:
+        with self._guard("write"), self._conn.transaction():
+            cur = self._conn.cursor()
+            cur.execute("SELECT seq FROM mlgate_log_head WHERE id = 1 FOR UPDATE")
+            return self._insert(cur, entries)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        with self._guard("read"), self._conn.transaction():
+            self._conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            yield
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -1,0 +1,108 @@
+"""The SQLite decision log (the default store): one file, any number of writers.
+
+Appends are serialised with ``BEGIN IMMEDIATE`` (the write lock is taken before
+the head is read, so two writers can never both extend the same head). The
+database runs in WAL mode with ``synchronous=FULL``: a committed record
+survives a crash of the process or the machine, and a writer killed inside a
+transaction leaves nothing behind (SQLite rolls the transaction back).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+from mlgate.logstore._sql import SqlStore, schema
+from mlgate.logstore.chain import Row
+from mlgate.logstore.errors import LogStoreError
+
+BUSY_TIMEOUT_S = 60.0
+
+
+class SqliteStore(SqlStore):
+    _mark = "?"
+    _errors = (sqlite3.Error,)
+
+    def __init__(self, conn: sqlite3.Connection, location: str) -> None:
+        self._conn = conn
+        self.location = location
+
+    @classmethod
+    def open(cls, path: Path, *, create: bool = True) -> SqliteStore:
+        location = str(path)
+        if not create and not path.is_file():
+            raise LogStoreError(f"decision log {location}: no such file")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(
+                path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
+        except (OSError, sqlite3.Error) as exc:
+            raise LogStoreError(f"cannot open decision log {location}: {_reason(exc)}") from None
+        store = cls(conn, location)
+        try:
+            store._setup()
+        except sqlite3.Error as exc:
+            conn.close()
+            raise LogStoreError(f"cannot open decision log {location}: {_reason(exc)}") from None
+        return store
+
+    def _setup(self) -> None:
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:  # switching to WAL needs a moment with no other connection writing
+            try:
+                mode = self._conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+        if str(mode).lower() != "wal":
+            raise sqlite3.OperationalError(f"cannot use WAL journal mode (got {mode})")
+        self._conn.execute("PRAGMA synchronous=FULL")
+        self._conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        exists = self._conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'mlgate_log_head'"
+        ).fetchone()[0]
+        if exists:
+            return
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in schema("INTEGER"):
+                self._conn.execute(statement)
+            self._conn.execute("COMMIT")
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+
+    def append(self, entries: Sequence[dict[str, Any]]) -> list[Row]:
+        with self._guard("write"):
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                rows = self._insert(self._conn.cursor(), entries)
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
+        return rows
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        with self._guard("read"):
+            self._conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self._rollback()
+
+    def _rollback(self) -> None:
+        with suppress(sqlite3.Error):
+            self._conn.execute("ROLLBACK")
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__

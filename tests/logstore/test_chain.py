@@ -1,0 +1,214 @@
+"""The hash chain on both stores: appends link up, and every kind of tampering is found."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from mlgate.logstore.base import LogStore, Query
+from mlgate.logstore.chain import GENESIS, Report, verify_rows
+from mlgate.logstore.errors import LogStoreError
+from mlgate.logstore.open import open_store
+
+Sql = Callable[..., list[tuple[Any, ...]]]
+
+
+def entry(i: int, outcome: str = "pass") -> dict[str, Any]:
+    return {
+        "kind": "decision",
+        "decision_id": f"d-{i}",
+        "subject": {"name": "m", "version": str(i % 3)},
+        "outcome": outcome,
+        "bundle": {"revision": f"r{i % 2}", "digest": "sha256:" + "b" * 64},
+        "evidence_digest": "sha256:" + "e" * 64,
+        "facts": {"i": i, "ratio": 0.1, "name": "Straße"},
+    }
+
+
+def verify(location: str) -> Report:
+    store = open_store(location)
+    try:
+        with store.snapshot():
+            return verify_rows(store.rows(batch=2), store.head())
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def five(log_location: str) -> LogStore:
+    store = open_store(log_location)
+    for i in range(1, 6):
+        store.append([entry(i, "fail" if i == 3 else "pass")])
+    store.close()
+    return store
+
+
+def test_records_link_and_hash_their_canonical_body(log_location: str) -> None:
+    store = open_store(log_location)
+    rows = store.append([entry(1), entry(2)]) + store.append([entry(3)])
+    assert [r.seq for r in rows] == [1, 2, 3]
+    prev = GENESIS
+    for row in rows:
+        body = json.loads(row.body)
+        assert body["prev_hash"] == prev and body["seq"] == row.seq
+        canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        assert row.hash == "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+        prev = row.hash
+    assert store.head() is not None and store.head().hash == rows[-1].hash  # type: ignore[union-attr]
+    store.close()
+    report = verify(log_location)
+    assert report.ok and report.count == 3 and report.head == rows[-1].hash
+
+
+def test_an_empty_log_verifies(log_location: str) -> None:
+    report = verify(log_location)
+    assert report.ok and report.count == 0
+
+
+def test_a_failed_batch_appends_nothing(log_location: str) -> None:
+    store = open_store(log_location)
+    store.append([entry(1)])
+    bad = {**entry(3), "facts": {"x": math.nan}}
+    with pytest.raises(ValueError):
+        store.append([entry(2), bad])
+    assert [r.seq for r in store.rows()] == [1]
+    assert store.append([entry(2)])[0].seq == 2
+    store.close()
+    assert verify(log_location).ok
+
+
+def test_select_filters_and_limit(log_location: str, five: LogStore) -> None:
+    store = open_store(log_location)
+    assert [r.seq for r in store.select(Query(outcome="fail"))] == [3]
+    assert [r.seq for r in store.select(Query(version="1"))] == [1, 4]
+    assert [r.seq for r in store.select(Query(bundle_revision="r0"))] == [2, 4]
+    assert [r.seq for r in store.select(Query(limit=2))] == [4, 5]
+    t3 = store.select(Query(decision_id="d-3"))[0].columns["time"]
+    assert next(r.seq for r in store.select(Query(since=t3))) == 3
+    assert all(r.seq < 3 or r.columns["time"] == t3 for r in store.select(Query(until=t3)))
+    store.close()
+
+
+def test_edited_record_is_found(log_location: str, five: LogStore, sql: Sql) -> None:
+    (body,) = sql("SELECT body FROM mlgate_log WHERE seq = 3")[0]
+    sql("UPDATE mlgate_log SET body = ? WHERE seq = 3", body.replace('"fail"', '"pass"'))
+    report = verify(log_location)
+    assert not report.ok and report.bad_seq == 3
+    assert report.problem == "record 3: its content does not match its hash (edited)"
+
+
+def test_edited_record_with_recomputed_hash_breaks_the_next_link(
+    log_location: str, five: LogStore, sql: Sql
+) -> None:
+    (body,) = sql("SELECT body FROM mlgate_log WHERE seq = 3")[0]
+    forged = body.replace('"fail"', '"pass"')
+    digest = "sha256:" + hashlib.sha256(forged.encode()).hexdigest()
+    sql("UPDATE mlgate_log SET body = ?, hash = ?, outcome = 'pass' WHERE seq = 3", forged, digest)
+    report = verify(log_location)
+    assert not report.ok and report.bad_seq == 4
+    assert report.problem is not None and "record 4: it does not link to record 3" in report.problem
+
+
+def test_edited_index_column_is_found(log_location: str, five: LogStore, sql: Sql) -> None:
+    sql("UPDATE mlgate_log SET outcome = 'pass' WHERE seq = 3")
+    report = verify(log_location)
+    assert report.problem == "record 3: column outcome is 'pass', the record says 'fail' (edited)"
+
+
+def test_deleted_record_is_found(log_location: str, five: LogStore, sql: Sql) -> None:
+    sql("DELETE FROM mlgate_log WHERE seq = 3")
+    report = verify(log_location)
+    assert report.bad_seq == 3 and report.count == 2
+    assert report.problem == "record 3 is missing: the chain jumps from 2 to 4 (deleted)"
+
+
+def test_deleted_last_record_is_found_by_the_head(
+    log_location: str, five: LogStore, sql: Sql
+) -> None:
+    sql("DELETE FROM mlgate_log WHERE seq = 5")
+    report = verify(log_location)
+    assert not report.ok and report.problem is not None
+    assert "records 5..5 were removed from the end" in report.problem
+
+
+def test_deleted_head_is_found(log_location: str, five: LogStore, sql: Sql) -> None:
+    sql("DELETE FROM mlgate_log_head")
+    assert verify(log_location).problem == "the log head is missing: it was removed"
+
+
+def test_inserted_record_in_the_middle_is_found(
+    log_location: str, five: LogStore, sql: Sql
+) -> None:
+    sql("UPDATE mlgate_log SET seq = seq + 1000 WHERE seq >= 3")
+    sql("UPDATE mlgate_log SET seq = seq - 999 WHERE seq >= 1000")
+    (prev,) = sql("SELECT hash FROM mlgate_log WHERE seq = 2")[0]
+    body = json.dumps({**entry(99), "seq": 3, "prev_hash": prev, "time": "2026-01-01"})
+    digest = "sha256:" + hashlib.sha256(body.encode()).hexdigest()
+    sql(
+        "INSERT INTO mlgate_log (seq, hash, body, kind, decision_id) VALUES (3, ?, ?, ?, ?)",
+        digest,
+        body,
+        "decision",
+        "d-99",
+    )
+    report = verify(log_location)
+    assert not report.ok and report.bad_seq is not None and report.bad_seq <= 4
+
+
+def test_record_appended_behind_the_heads_back_is_found(
+    log_location: str, five: LogStore, sql: Sql
+) -> None:
+    (prev, body5) = sql("SELECT hash, body FROM mlgate_log WHERE seq = 5")[0]
+    body = json.loads(body5)
+    body.update(seq=6, prev_hash=prev, decision_id="forged")
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    digest = "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+    cols = sql(
+        "SELECT kind, time, model, version, outcome, bundle_revision, bundle_digest, "
+        "evidence_digest FROM mlgate_log WHERE seq = 5"
+    )[0]
+    sql(
+        "INSERT INTO mlgate_log (seq, hash, body, decision_id, kind, time, model, version, "
+        "outcome, bundle_revision, bundle_digest, evidence_digest) "
+        "VALUES (6, ?, ?, 'forged', ?, ?, ?, ?, ?, ?, ?, ?)",
+        digest,
+        text,
+        *cols,
+    )
+    report = verify(log_location)
+    assert report.problem is not None and "records 6..6 were added after the head" in report.problem
+
+
+def test_reordered_records_are_found(log_location: str, five: LogStore, sql: Sql) -> None:
+    sql("UPDATE mlgate_log SET seq = 100 WHERE seq = 2")
+    sql("UPDATE mlgate_log SET seq = 2 WHERE seq = 4")
+    sql("UPDATE mlgate_log SET seq = 4 WHERE seq = 100")
+    report = verify(log_location)
+    assert report.problem == "record 2: it was written as record 4 (reordered)"
+
+
+def test_tampered_log_refuses_an_append_that_would_hide_it(
+    log_location: str, five: LogStore, sql: Sql
+) -> None:
+    sql("DELETE FROM mlgate_log_head")
+    store = open_store(log_location)
+    with pytest.raises(LogStoreError, match="cannot write decision log"):
+        store.append([entry(6)])
+    store.close()
+
+
+def test_opening_a_missing_sqlite_log_for_reading_is_an_error(tmp_path: Any) -> None:
+    with pytest.raises(LogStoreError, match="no such file"):
+        open_store(str(tmp_path / "none.db"), create=False)
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path: Any) -> None:
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(LogStoreError, match="cannot open decision log"):
+        open_store(str(path))
