@@ -76,5 +76,7 @@ def test_golden_case(case_file: Path, bundle: Bundle, engine: Engine) -> None:
         "required_approvals": _ids(decision["required_approvals"], "role"),
         "waivers_applied": _ids(decision["waivers_applied"], "control"),
     }
-    want = {key: sorted(value) if isinstance(value, list) else value for key, value in expect.items()}
+    want = {
+        key: sorted(value) if isinstance(value, list) else value for key, value in expect.items()
+    }
     assert {key: got[key] for key in want} == want

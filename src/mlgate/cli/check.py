@@ -28,10 +28,29 @@ def check(
         None, "--opa-url", help="OPA server URL, e.g. http://127.0.0.1:8181 [env MLGATE_OPA_URL]."
     ),
     output_format: OutputFormat = typer.Option(
-        OutputFormat.TEXT, "--format", help="Output format."
+        OutputFormat.TEXT, "--format", help="Output format of stdout (or of a plain -o FILE)."
     ),
-    output: Path | None = typer.Option(
-        None, "--output", "-o", help="Write the output to this file instead of stdout."
+    output: list[str] = typer.Option(
+        [],
+        "--output",
+        "-o",
+        metavar="FORMAT=FILE",
+        help="Also write FORMAT to FILE, e.g. -o junit=gate.xml -o html=report.html "
+        "(repeatable; all files or none). A plain FILE takes --format's output instead of stdout.",
+    ),
+    enforce: bool = typer.Option(
+        True,
+        "--enforce/--no-enforce",
+        envvar="MLGATE_ENFORCE",
+        help="--no-enforce: report-only; record and report the decision but exit 0 "
+        "(errors still exit 2).",
+    ),
+    policy_changed_since: str | None = typer.Option(
+        None,
+        "--policy-changed-since",
+        metavar="REF",
+        help="Exit 1 if the bundle's rules or data changed in git since REF after the "
+        "facts' newest source.collected_at (stale evidence).",
     ),
     timeout: float | None = typer.Option(
         None, "--timeout", help="Seconds an engine call may take [default 30]."
@@ -39,23 +58,68 @@ def check(
     at: str | None = typer.Option(
         None, "--at", help="Evaluation time (RFC 3339) instead of now, e.g. to replay."
     ),
+    log: str | None = typer.Option(
+        None,
+        "--log",
+        help="Decision log: SQLite file or postgresql://… URL "
+        "[env MLGATE_LOG; default ~/.local/share/mlgate/log.db].",
+    ),
+    no_log: bool = typer.Option(
+        False, "--no-log", help="Do not record the decision (and gather no logged approvals)."
+    ),
+    principals: str | None = typer.Option(
+        None,
+        "--principals",
+        help="Principals file that verifies logged approvals [env MLGATE_PRINCIPALS; "
+        "default principals.yaml in the bundle directory].",
+    ),
 ) -> None:
     """Evaluate facts against the policy bundle and print the decision.
 
-    Example: mlgate check --facts examples/credit-risk/passing.yaml --format json
+    Example: mlgate check --facts examples/credit-risk/passing.yaml -o junit=gate.xml
     """
-    from mlgate.cli.output import emit, use_color
+    from mlgate.cli.output import use_color
+    from mlgate.cli.outputs import emit_all, enforcement_exit, parse_targets
     from mlgate.engine.select import EngineOptions
     from mlgate.gate import check as run_check
+    from mlgate.report.detailed import attach_details
 
     options = EngineOptions.from_env(engine, opa_url, timeout)
-    decision = run_check(facts, bundle_location=bundle, engine=options, evaluated_at=at)
-    color = output is None and use_color()
-    emit(output_format.to_formatter(color=color).render(decision), output)
-    if output_format is not OutputFormat.TEXT or output is not None:
+    targets = parse_targets(output, output_format)
+    if policy_changed_since is not None:
+        from mlgate.bundles.freshness import PolicyChangedError
+        from mlgate.report.detailed import require_fresh_policy
+
+        try:
+            require_fresh_policy(facts, bundle, policy_changed_since)
+        except PolicyChangedError as stale:
+            if enforce:
+                raise
+            print(f"mlgate: {stale.message}", file=sys.stderr)
+            raise typer.Exit(enforcement_exit(int(stale.exit_code), "stale evidence")) from None
+    if no_log:
+        if log is not None:
+            from mlgate.errors import UsageError
+
+            raise UsageError("--log and --no-log contradict each other")
+        decision = run_check(facts, bundle_location=bundle, engine=options, evaluated_at=at)
+    else:
+        from mlgate.decisions.recorded import check_and_record
+
+        decision = check_and_record(
+            facts,
+            bundle_location=bundle,
+            engine=options,
+            evaluated_at=at,
+            log=log,
+            principals=principals,
+        ).decision
+    decision = attach_details(decision, facts, bundle, enforced=enforce)
+    if not emit_all(decision, targets, color=use_color()):
         for warning in decision.warnings:
             print(f"mlgate: warning: {warning}", file=sys.stderr)
-    raise typer.Exit(int(decision.exit_code))
+    code = int(decision.exit_code)
+    raise typer.Exit(code if enforce else enforcement_exit(code, decision.outcome))
 
 
 def register(app: typer.Typer) -> None:

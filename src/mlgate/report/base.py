@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Protocol, assert_never
+from typing import TYPE_CHECKING, Protocol, assert_never, runtime_checkable
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from mlgate.decisions.model import Decision
 
 
@@ -13,9 +15,21 @@ class Formatter(Protocol):
     def render(self, decision: Decision) -> str: ...
 
 
+@runtime_checkable
+class AppendsOutput(Protocol):
+    """A formatter that also appends to files it names (GitHub's job summary)."""
+
+    def appends(self, decision: Decision) -> list[tuple[Path, str]]: ...
+
+
 class OutputFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
+    JUNIT = "junit"
+    SARIF = "sarif"
+    GITHUB = "github"
+    MARKDOWN = "markdown"
+    HTML = "html"
 
     def to_formatter(self, *, color: bool = False) -> Formatter:
         if self is OutputFormat.TEXT:
@@ -26,4 +40,26 @@ class OutputFormat(StrEnum):
             from mlgate.report.json_format import JsonFormatter
 
             return JsonFormatter()
+        if self is OutputFormat.JUNIT:
+            from mlgate.report.junit import JunitFormatter
+
+            return JunitFormatter()
+        if self is OutputFormat.SARIF:
+            from mlgate.report.sarif import SarifFormatter
+
+            return SarifFormatter()
+        if self is OutputFormat.GITHUB:
+            import os
+
+            from mlgate.report.github import GithubFormatter
+
+            return GithubFormatter(step_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None)
+        if self is OutputFormat.MARKDOWN:
+            from mlgate.report.markdown import MarkdownFormatter
+
+            return MarkdownFormatter()
+        if self is OutputFormat.HTML:
+            from mlgate.report.html import HtmlFormatter
+
+            return HtmlFormatter()
         assert_never(self)

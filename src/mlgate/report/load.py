@@ -1,0 +1,105 @@
+"""Load a stored decision for ``mlgate report`` / ``mlgate explain``.
+
+A reference is a decision JSON file (``-`` reads stdin) or a decision id. An id
+is looked up by the ``sources`` given (callables ``id -> (decision, facts) |
+None``); the CLI passes the decision log's (``report.log_source``), and
+another store plugs in the same way.
+
+A decision written by a newer mlgate (``schema_version`` above the one this
+mlgate reads) is refused with exit 2, as is anything that is not a decision.
+
+``with_bundle_details`` fills in ``details`` for a decision that has none (one
+from the log, or written by ``--format json`` of an older mlgate): from the
+bundle that made it (same digest) and the facts logged with it, if any.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mlgate.decisions.model import SCHEMA_VERSION, Decision
+from mlgate.errors import BundleError, InputError
+
+Found = tuple[dict[str, Any], "dict[str, Any] | None"]
+DecisionSource = Callable[[str], "Found | None"]
+_ID = re.compile(r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
+_VERSION = re.compile(r"^mlgate\.decision/v(\d+)$")
+
+
+@dataclass(frozen=True)
+class Loaded:
+    decision: Decision
+    facts: dict[str, Any] | None = None  # the facts logged with it, when from a log
+
+
+def _major(version: str) -> int | None:
+    match = _VERSION.match(version)
+    return int(match.group(1)) if match else None
+
+
+def check_document(doc: Any, name: str) -> Decision:
+    """A ``Decision`` for ``doc``, or ``InputError`` naming what is wrong."""
+    if not isinstance(doc, dict):
+        raise InputError(f"{name}: not a decision document (expected a JSON object)")
+    version = str(doc.get("schema_version", SCHEMA_VERSION))
+    major, ours = _major(version), _major(SCHEMA_VERSION) or 1
+    if major is None:
+        raise InputError(f"{name}: unknown decision schema_version {version!r}")
+    if major > ours:
+        raise InputError(
+            f"{name}: written by a newer mlgate (schema_version {version}); this mlgate "
+            f"reads {SCHEMA_VERSION}: upgrade mlgate to read it"
+        )
+    from mlgate._jsonschema import jsonschema
+
+    Draft202012Validator = jsonschema().Draft202012Validator
+
+    from mlgate.resources import load_schema
+
+    validator = Draft202012Validator(load_schema("decision.schema.json"))
+    errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
+    if errors:
+        where = "/" + "/".join(str(p) for p in errors[0].absolute_path)
+        raise InputError(f"{name}: not a valid decision document at {where}: {errors[0].message}")
+    return Decision(doc)
+
+
+def load_decision(ref: str, sources: Sequence[DecisionSource] = ()) -> Loaded:
+    """The decision in file ``ref`` (JSON), or with id ``ref`` from one of ``sources``."""
+    from mlgate.facts.load import load_document
+
+    if ref == "-" or Path(ref).exists():
+        name = "<stdin>" if ref == "-" else ref
+        return Loaded(check_document(load_document(ref), name))
+    if not _ID.match(ref):
+        raise InputError(f"{ref}: no such decision file (nor a decision id)")
+    for source in sources:
+        found = source(ref)
+        if found is not None:
+            return Loaded(check_document(found[0], f"decision {ref}"), found[1])
+    raise InputError(f"{ref}: no such decision file, and no decision with this id was found")
+
+
+def with_bundle_details(loaded: Loaded, bundle_location: str | None) -> Decision:
+    """The decision with ``details``: its own, or rebuilt from the bundle that made it."""
+    decision = loaded.decision
+    if isinstance(decision.document.get("details"), dict):
+        return decision
+    from mlgate.bundles.load import load_bundle
+    from mlgate.gate import default_bundle
+    from mlgate.report.details import build_details, with_details
+
+    bundle = load_bundle(bundle_location or default_bundle())
+    wanted = (decision.document.get("bundle") or {}).get("digest")
+    if bundle.digest != wanted:
+        if bundle_location:
+            raise BundleError(
+                f"{bundle_location}: not the bundle that made this decision "
+                f"({bundle.digest[:19]} is not {str(wanted)[:19]})"
+            )
+        return decision
+    return with_details(decision, build_details(decision, loaded.facts or {}, [], bundle))

@@ -1,0 +1,25 @@
+"""Decisions by id from the decision log, for ``mlgate report`` / ``explain``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mlgate.report.load import DecisionSource
+
+
+def log_source(location: str | None) -> DecisionSource:
+    """A source that finds a decision (and its logged facts) in the log at ``location``."""
+
+    def lookup(decision_id: str) -> tuple[dict[str, Any], dict[str, Any] | None] | None:
+        from mlgate.logstore.lookup import find_decision
+        from mlgate.logstore.open import open_store
+
+        store = open_store(location, create=False)
+        try:
+            record = find_decision(store, decision_id)
+        finally:
+            store.close()
+        facts = record.get("facts")
+        return record["decision"], facts if isinstance(facts, dict) else None
+
+    return lookup
