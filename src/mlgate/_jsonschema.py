@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 from types import ModuleType
+from typing import cast
 
 _SKIPPED = (
     "rfc3987_syntax",
@@ -40,4 +41,4 @@ def jsonschema() -> ModuleType:
         for name in hidden:
             if sys.modules.get(name) is None:
                 del sys.modules[name]
-    return module
+    return cast(ModuleType, module)

@@ -1,14 +1,15 @@
 """The library entry point behind ``mlgate check``.
 
 ``check`` loads and validates the facts, loads the bundle, opens the engine,
-evaluates, and closes the engine: one call, one ``Decision`` or one
-``MlgateError``.
+evaluates, and closes the engine: one call, one ``Checked`` (the decision with
+the facts and bundle it was made from) or one ``MlgateError``.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,16 @@ if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle
     from mlgate.decisions.model import Decision
     from mlgate.engine.select import EngineOptions
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A decision and exactly what it was made from (read once, reused by reports)."""
+
+    decision: Decision
+    facts: dict[str, Any]
+    bundle: Bundle
+
 
 _DECISION_RULE = re.compile(r"^\s*(default\s+)?decision\s*(:=|=|if\b|contains\b|\{)", re.MULTILINE)
 _PACKAGE = re.compile(r"^\s*package\s+([\w.]+)", re.MULTILINE)
@@ -47,7 +58,7 @@ def check(
     engine: EngineOptions | None = None,
     evaluated_at: str | None = None,
     amend: Callable[[dict[str, Any], Bundle], dict[str, Any]] | None = None,
-) -> Decision:
+) -> Checked:
     """Decide on the facts in ``facts_paths`` (merged) with the bundle given.
 
     ``amend`` (optional) returns the facts document to evaluate from the loaded
@@ -65,6 +76,9 @@ def check(
     document = amend(facts.document, bundle) if amend else facts.document
     opened = open_engine(bundle, engine or EngineOptions())
     try:
-        return decide(document, bundle, opened, evaluated_at=evaluated_at, warnings=facts.warnings)
+        decision = decide(
+            document, bundle, opened, evaluated_at=evaluated_at, warnings=facts.warnings
+        )
     finally:
         opened.close()
+    return Checked(decision, document, bundle)

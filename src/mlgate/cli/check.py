@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from mlgate.report.base import OutputFormat
+
+if TYPE_CHECKING:
+    from mlgate.decisions.model import Decision
+    from mlgate.gate import Checked
 
 
 def check(
@@ -97,12 +102,16 @@ def check(
                 raise
             print(f"mlgate: {stale.message}", file=sys.stderr)
             raise typer.Exit(enforcement_exit(int(stale.exit_code), "stale evidence")) from None
+
+    def finish(checked: Checked) -> Decision:
+        return attach_details(checked, facts, enforced=enforce)
+
     if no_log:
         if log is not None:
             from mlgate.errors import UsageError
 
             raise UsageError("--log and --no-log contradict each other")
-        decision = run_check(facts, bundle_location=bundle, engine=options, evaluated_at=at)
+        decision = finish(run_check(facts, bundle_location=bundle, engine=options, evaluated_at=at))
     else:
         from mlgate.decisions.recorded import check_and_record
 
@@ -113,8 +122,8 @@ def check(
             evaluated_at=at,
             log=log,
             principals=principals,
+            finish=finish,
         ).decision
-    decision = attach_details(decision, facts, bundle, enforced=enforce)
     if not emit_all(decision, targets, color=use_color()):
         for warning in decision.warnings:
             print(f"mlgate: warning: {warning}", file=sys.stderr)

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,20 +21,23 @@ if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle
     from mlgate.decisions.model import Decision
     from mlgate.engine.select import EngineOptions
+    from mlgate.gate import Checked
     from mlgate.logstore.base import LogStore
     from mlgate.logstore.chain import Row
 
 
 @dataclass
 class Recorded:
-    decision: Decision
+    checked: Checked
     row: Row
+
+    @property
+    def decision(self) -> Decision:
+        return self.checked.decision
 
 
 @dataclass
 class _State:
-    facts: dict[str, Any] = field(default_factory=dict)
-    bundle: Bundle | None = None
     warnings: list[str] = field(default_factory=list)
     mask: tuple[Any, ...] = ()
 
@@ -47,7 +50,11 @@ def check_and_record(
     evaluated_at: str | None = None,
     log: str | None = None,
     principals: str | Path | None = None,
+    finish: Callable[[Checked], Decision] | None = None,
 ) -> Recorded:
+    """Gather approvals, decide, let ``finish`` complete the decision, then record it."""
+    from dataclasses import replace
+
     from mlgate.decisions.model import Decision
     from mlgate.gate import check
     from mlgate.logstore.entry import decision_entry, default_actor
@@ -60,7 +67,7 @@ def check_and_record(
         def amend(doc: dict[str, Any], bundle: Bundle) -> dict[str, Any]:
             return _amend(store, doc, bundle, bundle_location, principals, state)
 
-        decision = check(
+        checked = check(
             facts_paths,
             bundle_location=bundle_location,
             engine=engine,
@@ -68,14 +75,17 @@ def check_and_record(
             amend=amend,
         )
         if state.warnings:
-            warnings = [*decision.warnings, *state.warnings]
-            decision = Decision({**decision.document, "warnings": warnings})
-        actor = default_actor(state.facts)
-        entry = decision_entry(decision, state.facts, actor=actor, mask=state.mask)
+            warnings = [*checked.decision.warnings, *state.warnings]
+            decided = Decision({**checked.decision.document, "warnings": warnings})
+            checked = replace(checked, decision=decided)
+        if finish is not None:
+            checked = replace(checked, decision=finish(checked))
+        actor = default_actor(checked.facts)
+        entry = decision_entry(checked.decision, checked.facts, actor=actor, mask=state.mask)
         row = store.append([entry])[0]
     finally:
         store.close()
-    return Recorded(decision, row)
+    return Recorded(checked, row)
 
 
 def _amend(
@@ -117,5 +127,4 @@ def _amend(
             )
         if gathered.approvals or "approvals" in doc:
             out["approvals"] = gathered.approvals
-    state.facts, state.bundle = out, bundle
     return out
