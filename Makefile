@@ -35,8 +35,9 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# All benchmarks, or some: make bench BENCH="core report"
 bench: install
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
