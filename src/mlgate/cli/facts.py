@@ -56,5 +56,57 @@ def merge(
     emit(json.dumps(merged, indent=2, ensure_ascii=False) + "\n", output)
 
 
+@facts_app.command("collect")
+def collect(
+    sources: list[str] = typer.Option(
+        ..., "--from", metavar="KIND:LOCATION", help="A source; repeat for several (kinds above)."
+    ),
+    subject_from: str | None = typer.Option(
+        None,
+        "--subject-from",
+        metavar="KIND:LOCATION",
+        help="The source that names the model version (its name and version win).",
+    ),
+    prefer: list[str] = typer.Option(
+        [],
+        "--prefer",
+        metavar="KIND",
+        help="On a conflict this adapter kind (or KIND:LOCATION) wins; repeatable.",
+    ),
+    tracking_uri: str | None = typer.Option(
+        None, "--tracking-uri", metavar="URI", help="MLflow tracking URI [env MLFLOW_TRACKING_URI]."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write here (default stdout)."),
+) -> None:
+    """Collect facts from the tools' own outputs into one validated facts document.
+
+    Kinds: mlflow (runs:/ID, models:/NAME/VERSION, models:/NAME@ALIAS),
+    fairlearn, pip-audit, osv, cyclonedx, openlineage, huggingface, evidently,
+    declarations (each FILE), ci (github, gitlab or empty for auto).
+    Nothing is written unless every source is read and the result is valid.
+    Example: mlgate facts collect --from mlflow:models:/credit/3 --from pip-audit:audit.json
+    --from ci: -o facts.json
+    """
+    from mlgate.cli.output import emit
+    from mlgate.facts.collection import Progress, collect_facts
+
+    def show(step: Progress) -> None:
+        line = f"[{step.index}/{step.total}] {step.origin}: {step.summary} ({step.seconds:.1f} s)"
+        print(f"mlgate: {line}", file=sys.stderr, flush=True)
+
+    verbose = not quiet and sys.stderr.isatty()
+    result = collect_facts(
+        sources,
+        subject_from=subject_from,
+        prefer=prefer,
+        tracking_uri=tracking_uri,
+        progress=show if verbose else None,
+    )
+    for warning in result.warnings:
+        print(f"mlgate: warning: {warning}", file=sys.stderr)
+    emit(json.dumps(result.document, indent=2, ensure_ascii=False) + "\n", output)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(facts_app, name="facts")

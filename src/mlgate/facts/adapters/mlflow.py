@@ -1,0 +1,108 @@
+"""``mlflow:runs:/RUN_ID`` and ``mlflow:models:/NAME/VERSION`` (or ``models:/NAME@ALIAS``).
+
+The tracking (and registry) URI comes from ``--tracking-uri`` or
+``MLFLOW_TRACKING_URI``; there is no silent default. A tracking server
+(``http(s)://``) is read through its REST API without importing ``mlflow``; it
+must answer ``/health`` within a few seconds. A local store (``sqlite:///``,
+a directory) is read with ``MlflowClient`` (extra ``mlflow``) and must exist:
+MLflow would otherwise create an empty one.
+
+A model version gives ``subject`` (name, version, registry URI, aliases, tags,
+and ``mlgate.risk_tier`` / ``mlgate.owner`` / ``mlgate.intended_use`` tags),
+then the facts of its source run (see ``_mlflow_run``). The baseline whose
+metrics become ``change.baseline_metrics`` is named by the version tag
+``mlgate.baseline_version`` (also ``change.previous_version``), else by a
+``mlgate.baseline_run_id`` run or version tag.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from mlgate.facts.adapters import _mlflow_rest, _mlflow_run
+from mlgate.facts.adapters.base import AdapterOptions, FactsFragment, fail, require
+
+KIND = "mlflow"
+_MODEL = re.compile(r"^models:/(?P<name>[^/@]+)(?:/(?P<version>\d+)|@(?P<alias>[\w-]+))$")
+_RUN = re.compile(r"^runs:/(?P<run>[0-9A-Za-z_-]+)/?$")
+
+
+class Adapter:
+    kind = KIND
+
+    def __init__(self, options: AdapterOptions) -> None:
+        self.options = options
+
+    def collect(self, location: str) -> FactsFragment:
+        model, run = _MODEL.match(location), _RUN.match(location)
+        if model is None and run is None:
+            raise fail(
+                KIND, location, "expected runs:/RUN_ID, models:/NAME/VERSION or models:/NAME@ALIAS"
+            )
+        uri = self.options.tracking_uri or self.options.environ.get("MLFLOW_TRACKING_URI")
+        if not uri:
+            raise fail(
+                KIND, location, "no tracking URI: pass --tracking-uri or set MLFLOW_TRACKING_URI"
+            )
+        client, errors = _client(uri, location, self.options)
+        reader = _mlflow_run.RunReader(client, uri, self.options)
+        try:
+            if run is not None:
+                document = reader.run_facts(run["run"])
+            elif model is not None:
+                document = reader.model_facts(model["name"], model["version"], model["alias"])
+        except errors as exc:
+            message = _first_line(getattr(exc, "message", exc))
+            raise fail(KIND, location, f"{message} (tracking URI {uri})") from None
+        except OSError as exc:
+            raise fail(KIND, location, f"cannot read from {uri}: {exc}") from None
+        return FactsFragment(KIND, location, document, tuple(reader.warnings))
+
+
+def _client(
+    uri: str, location: str, options: AdapterOptions
+) -> tuple[Any, tuple[type[Exception], ...]]:
+    """A REST client for a tracking server (no mlflow import), else MLflow's own client."""
+    if uri.startswith(("http://", "https://")):
+        _probe(uri, location)
+        return _mlflow_rest.RestClient(uri, options.environ), (_mlflow_rest.RestError,)
+    _check_store(uri, location)
+    require(KIND, "mlflow", KIND)
+    from mlflow.exceptions import MlflowException
+    from mlflow.tracking import MlflowClient
+
+    return MlflowClient(tracking_uri=uri, registry_uri=uri), (MlflowException,)
+
+
+def _check_store(uri: str, location: str) -> None:
+    if uri.startswith("sqlite:///"):
+        path = Path(uri[len("sqlite:///") :])
+        if not path.is_file():
+            raise fail(KIND, location, f"tracking store {path} does not exist ({uri})")
+    elif uri.startswith("file:") or ("://" not in uri and not uri.startswith("databricks")):
+        path = Path(
+            uri[len("file://") :] if uri.startswith("file://") else uri.removeprefix("file:")
+        )
+        if not path.is_dir():
+            raise fail(KIND, location, f"tracking directory {path} does not exist")
+
+
+def _probe(uri: str, location: str) -> None:
+    import requests
+
+    try:
+        requests.get(uri.rstrip("/") + "/health", timeout=5)
+    except requests.RequestException as exc:
+        reason = type(exc).__name__
+        if isinstance(exc, requests.ConnectionError):
+            reason = "connection refused or host unreachable"
+        elif isinstance(exc, requests.Timeout):
+            reason = "no answer within 5 s"
+        raise fail(KIND, location, f"tracking server {uri} is unreachable: {reason}") from None
+
+
+def _first_line(message: Any) -> str:
+    text = str(message).strip()
+    return text.splitlines()[0] if text else "MLflow error"
