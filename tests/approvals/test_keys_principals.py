@@ -31,7 +31,8 @@ def test_keys_generate_command_prints_the_principals_entry(
     assert main(["keys", "generate", "--principal", "omar.risk", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert '- id: "omar.risk"' in out and "public_key: ed25519:" in out
-    assert main(["keys", "generate", "--principal", "x", "--out", str(tmp_path / "no")]) == 2
+    (tmp_path / "file").write_text("x")
+    assert main(["keys", "generate", "--principal", "x", "--out", str(tmp_path / "file")]) == 2
 
 
 def test_a_private_key_readable_by_others_is_refused(tmp_path: Path) -> None:
@@ -107,3 +108,19 @@ def test_principals_file_is_found_by_option_env_or_beside_the_bundle(
     with pytest.raises(ApprovalError, match="not found"):
         locate(None, bundle)
     assert locate(str(bundle / "principals.yaml"), None) == bundle / "principals.yaml"
+
+
+def test_generate_creates_a_private_key_directory(tmp_path: Path) -> None:
+    target = tmp_path / "new" / "keys"
+    key_path, _ = generate("omar.risk", target)
+    assert key_path.parent == target
+    assert target.stat().st_mode & 0o777 == 0o700
+
+
+def test_generate_refuses_a_file_as_directory(tmp_path: Path) -> None:
+    from mlgate.approvals.errors import ApprovalError
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(ApprovalError, match="cannot create key directory"):
+        generate("omar.risk", blocker)

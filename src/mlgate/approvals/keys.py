@@ -46,7 +46,7 @@ def parse_public_key(text: object, where: str) -> bytes:
 
 
 def generate(principal: str, out_dir: Path) -> tuple[Path, str]:
-    """Write ``<principal>.key`` (0600) and ``<principal>.pub`` in ``out_dir``."""
+    """Write ``<principal>.key`` (0600) and ``<principal>.pub`` in ``out_dir`` (made 0700)."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.serialization import (
         Encoding,
@@ -54,8 +54,12 @@ def generate(principal: str, out_dir: Path) -> tuple[Path, str]:
         PrivateFormat,
     )
 
+    try:
+        out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ApprovalError(f"{out_dir}: cannot create key directory: {exc.strerror}") from None
     if not out_dir.is_dir():
-        raise ApprovalError(f"{out_dir}: no such directory")
+        raise ApprovalError(f"{out_dir}: not a directory")
     name = _SAFE_NAME.sub("_", principal).strip("._") or "principal"
     key_path, pub_path = out_dir / f"{name}.key", out_dir / f"{name}.pub"
     for path in (key_path, pub_path):
