@@ -22,10 +22,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from tests.opa_double import OpaDouble
 
 from mlgate.bundles.model import Bundle, Manifest
 from mlgate.engine.opa_binary import find_opa
+from tests.opa_double import OpaDouble
 
 # A small gate: the decision in package ``mlgate`` composes a control package, and
 # thresholds are data under the same ``mlgate`` prefix (``data.mlgate.thresholds``).

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 import yaml
-from tests.opa_double import OpaDouble
 
 from mlgate.bundles.load import load_bundle
 from mlgate.bundles.model import Bundle
@@ -23,6 +22,7 @@ from mlgate.engine.base import Engine
 from mlgate.facts.normalize import normalize
 from mlgate.facts.validate import validate
 from mlgate.resources import bundle_dir
+from tests.opa_double import OpaDouble
 
 CASES_DIR = Path(__file__).resolve().parents[1] / "cases"
 CASES = sorted(CASES_DIR.glob("*.yaml"))

@@ -11,7 +11,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from tests.engine.conftest import GATE_DATA, MakeBundle
 
 from mlgate.engine.base import DECISION_QUERY
 from mlgate.engine.opa_binary import (
@@ -22,6 +21,7 @@ from mlgate.engine.opa_binary import (
     write_bundle_dir,
 )
 from mlgate.errors import BundleError, EngineError, UndefinedDecisionError
+from tests.engine.conftest import GATE_DATA, MakeBundle
 
 needs_opa = pytest.mark.skipif(find_opa() is None, reason="opa is not on PATH")
 

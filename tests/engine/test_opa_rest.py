@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 import requests
-from tests.engine.conftest import ACCURACY_REGO, MakeBundle, OpaURL
-from tests.opa_double import DOUBLE_VERSION, OpaDouble
 
 from mlgate.bundles.model import Bundle
 from mlgate.engine.base import DECISION_QUERY, Engine
 from mlgate.engine.opa_rest import OpaRestEngine, data_documents, query_path
 from mlgate.errors import BundleError, EngineError, UndefinedDecisionError
+from tests.engine.conftest import ACCURACY_REGO, MakeBundle, OpaURL
+from tests.opa_double import DOUBLE_VERSION, OpaDouble
 
 pytestmark = pytest.mark.opa
 
