@@ -20,7 +20,13 @@ _DATA_NAMES = frozenset({"data.json", "data.yaml", "data.yml"})
 
 
 def load_bundle(location: str | Path) -> Bundle:
-    """Read a bundle from a directory or a gzipped tar archive."""
+    """Read a bundle from a directory, a gzipped tar archive or an https:// URL."""
+    from mlgate.bundles.remote import is_url
+
+    if is_url(str(location)):  # cached by ETag, size-limited: see bundles.remote
+        from mlgate.bundles.source import read_files
+
+        return read_files(location).bundle()
     path = Path(location)
     if path.is_dir():
         files = read_directory(path)
@@ -79,6 +85,11 @@ def _manifest(content: bytes | None, source: str) -> Manifest:
         raise BundleError(f"{source}/.manifest: roots must be a list of strings")
     if not isinstance(metadata, dict):
         raise BundleError(f"{source}/.manifest: metadata must be an object")
+    from mlgate.bundles.roots import first_overlap
+
+    clash = first_overlap([r.strip("/") for r in roots])
+    if clash:
+        raise BundleError(f"{source}/.manifest: roots {clash[0]!r} and {clash[1]!r} overlap")
     return Manifest(revision=revision, roots=tuple(r.strip("/") for r in roots), metadata=metadata)
 
 

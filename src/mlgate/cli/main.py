@@ -41,7 +41,7 @@ def _root(
 
 # Each module under mlgate.cli with a ``register(app)`` function adds its
 # commands; a new command group is a new module named here.
-_COMMAND_MODULES = ("check", "facts", "approve", "keys", "log", "replay", "report")
+_COMMAND_MODULES = ("check", "facts", "approve", "keys", "log", "replay", "report", "bundle")
 
 
 def _register() -> None:

@@ -1,0 +1,133 @@
+"""``mlgate bundle test | lint | diff``: the policy author's and reviewer's loop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from mlgate.cli.bundle import BUNDLE_ARG, Fmt, print_json
+
+
+def _default_bundle(bundle: str | None) -> str:
+    from mlgate.gate import default_bundle
+
+    return bundle or str(default_bundle())
+
+
+def test(
+    bundle: str | None = typer.Argument(None, help=BUNDLE_ARG + " [default: shipped bundle]"),
+    cases: list[Path] = typer.Option(
+        [], "--cases", help="Case file or directory (repeatable) [default: BUNDLE/cases]."
+    ),
+    coverage: bool = typer.Option(False, "--coverage", help="List controls no case exercises."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show passing tests too."),
+    fmt: Fmt = typer.Option(Fmt.TEXT, "--format", help="text | json"),
+) -> None:
+    """Run golden case files and the *_test.rego tests on the embedded engine.
+
+    Exit 0 when all pass, 1 when one fails, 2 when the bundle cannot be loaded.
+    Example: mlgate bundle test rego --cases tests/cases --coverage
+    """
+    from mlgate.bundles.load import load_bundle
+    from mlgate.bundles.testing import case_files, render_text, run_tests
+
+    location = _default_bundle(bundle)
+    if not cases and Path(location, "cases").is_dir():
+        cases = [Path(location, "cases")]
+    report = run_tests(load_bundle(location), case_files(cases))
+    if fmt is Fmt.JSON:
+        print_json(
+            {
+                "results": [r.to_json() for r in report.results],
+                "failed": len(report.failed),
+                **({"uncovered_controls": report.uncovered} if coverage else {}),
+            }
+        )
+    else:
+        print(render_text(report, coverage=coverage, verbose=verbose), end="")
+    raise typer.Exit(1 if report.failed else 0)
+
+
+def lint(
+    bundle: str | None = typer.Argument(None, help=BUNDLE_ARG + " [default: shipped bundle]"),
+    strict: bool = typer.Option(False, "--strict", help="Warnings fail too."),
+    fmt: Fmt = typer.Option(Fmt.TEXT, "--format", help="text | json"),
+) -> None:
+    """Check METADATA (control id, severity), thresholds per tier, wall-clock reads,
+    the decision entry point, syntax and builtins the embedded engine lacks.
+
+    Exit 0 when clean, 1 with findings (errors; warnings too with --strict).
+    Example: mlgate bundle lint rego --strict
+    """
+    from mlgate.bundles.findings import render_text
+    from mlgate.bundles.lint import lint as run
+    from mlgate.bundles.load import load_bundle
+
+    loaded = load_bundle(_default_bundle(bundle))
+    findings = run(loaded)
+    if fmt is Fmt.JSON:
+        print_json([f.to_json() for f in findings])
+    else:
+        print(render_text(findings, loaded.source), end="")
+    failing = [f for f in findings if f.level == "error" or strict]
+    raise typer.Exit(1 if failing else 0)
+
+
+def diff(
+    old: str = typer.Argument(..., help="The bundle in force (dir, .tar.gz or URL)."),
+    new: str = typer.Argument(..., help="The proposed bundle."),
+    facts_dir: Path | None = typer.Option(
+        None, "--facts-dir", help="Evaluate every facts file below DIR under both bundles."
+    ),
+    decisions: str | None = typer.Option(
+        None, "--decisions", help="Evaluate the facts of logged decisions (SQLite file or URL)."
+    ),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes [default: cores]."),
+    fail_on_impact: bool = typer.Option(
+        False, "--fail-on-impact", help="Exit 1 when any model's verdict changes."
+    ),
+    fmt: Fmt = typer.Option(Fmt.TEXT, "--format", help="text | json"),
+) -> None:
+    """What changed (rules, thresholds, waivers, data) and, with facts, which models
+    change outcome, violations or required approvals.
+
+    Example: mlgate bundle diff policy-v12.tar.gz rego --facts-dir facts/
+    """
+    from mlgate.bundles.diff import changes
+    from mlgate.bundles.diff_text import render_diff
+    from mlgate.bundles.load import load_bundle
+    from mlgate.errors import UsageError
+
+    if facts_dir is not None and decisions is not None:
+        raise UsageError("give --facts-dir or --decisions, not both")
+    before, after = load_bundle(old), load_bundle(new)
+    report = None
+    skipped: list[str] = []
+    if facts_dir is not None or decisions is not None:
+        from mlgate.bundles.impact import analyse
+        from mlgate.bundles.impact_sources import facts_dir_items, log_items
+
+        if facts_dir is not None:
+            items = facts_dir_items(facts_dir)
+        else:
+            items, skipped = log_items(decisions)
+        report = analyse(before, after, items, jobs=jobs)
+    static = changes(before, after)
+    if fmt is Fmt.JSON:
+        out = static.to_json()
+        if report is not None:
+            out["impact"] = {**report.to_json(), "skipped_masked": skipped}
+        print_json(out)
+    else:
+        print(render_diff(static, report, skipped), end="")
+    raise typer.Exit(1 if fail_on_impact and report is not None and report.changed else 0)
+
+
+def add_commands(app: typer.Typer) -> None:
+    for name, command in (
+        ("test", test),
+        ("lint", lint),
+        ("diff", diff),
+    ):
+        app.command(name)(command)

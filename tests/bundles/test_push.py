@@ -1,0 +1,141 @@
+"""``bundle push`` into the OPA-API double (not OPA), and the bundle-service path.
+
+After a push (or a download from ``bundle serve``, verified, then pushed —
+the double cannot poll a bundle service itself), the double's decisions
+equal the embedded engine's on every golden case.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from mlgate.bundles.build import build_files, write_archive
+from mlgate.bundles.catalog import Catalog
+from mlgate.bundles.jws import load_key
+from mlgate.bundles.load import load_bundle
+from mlgate.bundles.model import Bundle
+from mlgate.bundles.push import push
+from mlgate.bundles.serve import make_server
+from mlgate.bundles.sign import SigningOptions
+from mlgate.bundles.verify import verify_location
+from mlgate.cli.main import main
+from mlgate.decisions.evaluate import decide
+from mlgate.engine.embedded import EmbeddedEngine
+from mlgate.engine.opa_rest import OpaRestEngine
+from mlgate.facts.normalize import normalize
+from tests.bundles.bundle_fixtures import KeyFiles, golden_cases, keys, policy_dir
+from tests.opa_double import OpaDouble
+
+__all__ = ["keys", "policy_dir"]
+
+AT = "2025-06-02T12:00:00Z"
+
+
+@pytest.fixture
+def double() -> Iterator[OpaDouble]:
+    with OpaDouble() as opa:
+        yield opa
+
+
+def _verdict(doc: dict[str, Any]) -> tuple[Any, ...]:
+    return (
+        doc["outcome"],
+        sorted(v["control"] for v in doc["violations"]),
+        sorted(m["control"] for m in doc["missing_evidence"]),
+        sorted(r["role"] for r in doc["required_approvals"]),
+        sorted(w["control"] for w in doc["waivers_applied"]),
+    )
+
+
+def _same_decisions_as_embedded(bundle: Bundle, url: str) -> None:
+    rest = OpaRestEngine.from_bundle(bundle, url=url, push=False)
+    try:
+        with EmbeddedEngine.from_bundle(bundle) as embedded:
+            for name, case in golden_cases():
+                facts = normalize(case["facts"])
+                want = decide(facts, bundle, embedded).document
+                got = decide(facts, bundle, rest).document
+                assert _verdict(got) == _verdict(want), name
+                assert want["outcome"] == case["expect"]["outcome"], name
+    finally:
+        rest.close()
+
+
+def test_pushed_bundle_decides_like_the_embedded_engine(
+    double: OpaDouble,
+    policy_dir: Path,
+    keys: KeyFiles,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    archive = tmp_path / "policy.tar.gz"
+    key = load_key(keys.rsa, None, for_signing=True)
+    write_archive(build_files(policy_dir, signing=SigningOptions(key, "k1")).files, archive)
+    code = main(
+        ["bundle", "push", str(archive), "--opa-url", double.url,
+         "--verification-key", str(keys.rsa_pub), "--key-id", "k1"]
+    )  # fmt: skip
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "pushed" in out and "18 policies" in out  # test modules are not pushed
+    _same_decisions_as_embedded(load_bundle(archive), double.url)
+
+
+def test_a_tampered_bundle_is_not_pushed(
+    double: OpaDouble,
+    policy_dir: Path,
+    keys: KeyFiles,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    key = load_key(keys.rsa, None, for_signing=True)
+    files = build_files(policy_dir, signing=SigningOptions(key)).files
+    files["mlgate/thresholds/data.yaml"] += b"\nextra: {}\n"
+    archive = tmp_path / "tampered.tar.gz"
+    write_archive(files, archive)
+    code = main(
+        ["bundle", "push", str(archive), "--opa-url", double.url,
+         "--verification-key", str(keys.rsa_pub)]
+    )  # fmt: skip
+    assert code == 2 and "changed after signing" in capsys.readouterr().err
+    assert double.requests("PUT") == []
+
+
+def test_bundle_service_download_then_push_decides_like_embedded(
+    double: OpaDouble, policy_dir: Path, keys: KeyFiles, tmp_path: Path
+) -> None:
+    signing = SigningOptions(load_key(keys.ec, None, for_signing=True), key_id="gate")
+    catalog = Catalog([policy_dir], signing=signing)
+    catalog.load()
+    server = make_server(catalog, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/bundles/policy.tar.gz"
+        answer = requests.get(url, timeout=10)
+        assert answer.status_code == 200
+        again = requests.get(url, headers={"If-None-Match": answer.headers["ETag"]}, timeout=10)
+        assert again.status_code == 304
+    finally:
+        server.shutdown()
+        server.server_close()
+    archive = tmp_path / "downloaded.tar.gz"
+    archive.write_bytes(answer.content)
+    bundle, _ = verify_location(
+        str(archive), load_key(keys.ec_pub, None, for_signing=False), key_id="gate"
+    )
+    push(bundle, double.url)
+    _same_decisions_as_embedded(bundle, double.url)
+
+
+def test_push_refuses_a_bundle_without_the_entry_point(double: OpaDouble, tmp_path: Path) -> None:
+    from mlgate.errors import BundleError
+
+    (tmp_path / "lib.rego").write_text("package lib\n\nx := 1\n")
+    with pytest.raises(BundleError, match="no decision entry point"):
+        push(load_bundle(tmp_path), double.url)

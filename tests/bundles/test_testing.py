@@ -1,0 +1,46 @@
+"""``bundle test``: Rego tests and golden cases through the embedded engine, and coverage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mlgate.bundles.load import load_bundle
+from mlgate.bundles.testing import case_files, rego_tests, run_tests
+from tests.bundles.bundle_fixtures import CASES_DIR, policy_dir
+
+__all__ = ["policy_dir"]
+
+
+def test_shipped_tests_and_cases_pass_and_coverage_names_unexercised_controls() -> None:
+    bundle = load_bundle("rego")
+    report = run_tests(bundle, case_files([CASES_DIR]))
+    assert report.failed == []
+    assert (
+        sum(r.kind == "rego" for r in report.results)
+        == sum(map(len, rego_tests(bundle).values()))
+        > 100
+    )
+    assert sum(r.kind == "case" for r in report.results) == len(list(CASES_DIR.glob("*.yaml")))
+    assert "MLG-PERF-001" in report.exercised and "MLG-APR-001" in report.exercised
+    assert set(report.uncovered) == set(report.controls) - report.exercised
+
+
+def test_failing_and_erroring_rego_tests_are_reported(policy_dir: Path) -> None:
+    (policy_dir / "mlgate" / "extra_test.rego").write_text(
+        "package mlgate.extra_test\n\n"
+        "test_false if false\n\n"
+        "test_true if true\n\n"
+        "test_error if 1 / 0 == 1\n"
+    )
+    report = run_tests(load_bundle(policy_dir), [])
+    failed = {r.name: r.detail for r in report.failed}
+    assert set(failed) == {"mlgate.extra_test.test_false", "mlgate.extra_test.test_error"}
+    assert "undefined" in failed["mlgate.extra_test.test_false"]
+    assert "divide by zero" in failed["mlgate.extra_test.test_error"]
+
+
+def test_a_case_without_expectations_fails(tmp_path: Path) -> None:
+    (tmp_path / "c.yaml").write_text("name: empty\nfacts: {apiVersion: mlgate/v1}\n")
+    report = run_tests(load_bundle("rego"), case_files([tmp_path]))
+    case = next(r for r in report.results if r.kind == "case")
+    assert not case.passed and "expect" in case.detail

@@ -1,0 +1,172 @@
+"""``mlgate bundle …`` end to end: help with examples, exit codes, bad input closed (exit 2)."""
+
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mlgate.cli.main import main
+from mlgate.facts.validate import validate
+from tests.bundles.bundle_fixtures import CASES_DIR, KeyFiles, keys, policy_dir
+
+__all__ = ["keys", "policy_dir"]
+
+Run = Callable[..., tuple[int, str, str]]
+COMMANDS = ("build", "verify", "inspect", "skeleton", "test", "lint", "diff", "serve", "push")
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Run:
+    def _run(*argv: str) -> tuple[int, str, str]:
+        code = main([*argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(run: Run, command: str) -> None:
+    code, out, _ = run("bundle", command, "--help")
+    assert code == 0
+    assert f"Example: mlgate bundle {command}" in " ".join(out.split())
+
+
+def test_build_then_verify_exit_codes(
+    run: Run, policy_dir: Path, keys: KeyFiles, tmp_path: Path
+) -> None:
+    out_file = tmp_path / "b.tar.gz"
+    code, out, err = run(
+        "bundle", "build", str(policy_dir), "-o", str(out_file),
+        "--signing-key", str(keys.rsa), "--key-id", "k1", "--revision", "r9",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "revision r9" in out and "signed RS256, key id k1" in out
+    code, out, _ = run("bundle", "verify", str(out_file), "--verification-key", str(keys.rsa_pub))
+    assert code == 0 and "verified" in out
+    code, _, err = run(
+        "bundle", "verify", str(out_file), "--verification-key", str(keys.other_rsa_pub)
+    )
+    assert code == 2 and err.count("\n") == 1 and "signature does not match" in err
+    code, _, err = run(
+        "bundle", "verify", str(out_file), "--verification-key", str(keys.rsa_pub),
+        "--key-id", "other",
+    )  # fmt: skip
+    assert code == 2 and "expected 'other'" in err
+
+
+def test_signing_options_without_a_key_are_a_usage_error(
+    run: Run, policy_dir: Path, tmp_path: Path
+) -> None:
+    code, _, err = run(
+        "bundle", "build", str(policy_dir), "-o", str(tmp_path / "x"), "--key-id", "k"
+    )
+    assert code == 2 and "need --signing-key" in err
+
+
+def test_a_key_in_the_wrong_format_exits_2(run: Run, policy_dir: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "key.pem"
+    bad.write_text("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI user@host\n")
+    code, _, err = run(
+        "bundle",
+        "build",
+        str(policy_dir),
+        "-o",
+        str(tmp_path / "b.tar.gz"),
+        "--signing-key",
+        str(bad),
+    )
+    assert code == 2 and "not a PEM key" in err
+    assert not (tmp_path / "b.tar.gz").exists()
+
+
+def test_a_corrupt_archive_exits_2(run: Run, tmp_path: Path) -> None:
+    corrupt = tmp_path / "corrupt.tar.gz"
+    corrupt.write_bytes(b"\x1f\x8b\x08\x00" + b"garbage" * 20)
+    for command in ("inspect", "lint", "test"):
+        code, _, err = run("bundle", command, str(corrupt))
+        assert code == 2, command
+        assert "not a readable bundle archive" in err and "Traceback" not in err
+
+
+def test_an_archive_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    from mlgate.bundles.source import read_files
+    from mlgate.errors import BundleError
+
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w:gz") as tar:
+        content = b"package big\n" + b"# padding\n" * 50_000
+        info = tarfile.TarInfo("big/p.rego")
+        info.size = len(content)
+        tar.addfile(info, io.BytesIO(content))
+    archive = tmp_path / "big.tar.gz"
+    archive.write_bytes(raw.getvalue())
+    with pytest.raises(BundleError, match=r"exceeds the 0 MB limit|size limit"):
+        read_files(archive, max_bytes=100_000)
+
+
+def test_data_files_with_duplicate_keys_exit_2(run: Run, policy_dir: Path, tmp_path: Path) -> None:
+    (policy_dir / "mlgate" / "extra").mkdir()
+    (policy_dir / "mlgate" / "extra" / "data.json").write_text('{"a": 1, "a": 2}')
+    code, _, err = run("bundle", "build", str(policy_dir), "-o", str(tmp_path / "b.tar.gz"))
+    assert code == 2 and "duplicate key 'a'" in err
+    (policy_dir / "mlgate" / "extra" / "data.json").unlink()
+    (policy_dir / "mlgate" / "extra" / "data.yaml").write_text("a: 1\nb: 2\na: 3\n")
+    code, _, err = run("bundle", "lint", str(policy_dir))
+    assert code == 2 and "duplicate key 'a'" in err
+
+
+def test_overlapping_manifest_roots_exit_2(run: Run, policy_dir: Path) -> None:
+    manifest = json.loads((policy_dir / ".manifest").read_text())
+    manifest["roots"] = ["mlgate", "mlgate/thresholds"]
+    (policy_dir / ".manifest").write_text(json.dumps(manifest))
+    code, _, err = run("bundle", "inspect", str(policy_dir))
+    assert code == 2 and "roots 'mlgate' and 'mlgate/thresholds' overlap" in err
+
+
+def test_inspect_json_lists_controls_thresholds_and_needed_facts(run: Run) -> None:
+    code, out, _ = run("bundle", "inspect", "rego", "--format", "json")
+    info = json.loads(out)
+    assert code == 0 and info["roots"] == ["mlgate"] and not info["signed"]
+    assert {"low", "medium", "high"} <= set(info["thresholds"])
+    perf = next(c for c in info["controls"] if c["id"] == "MLG-PERF-001")
+    assert perf["severity"] == "high" and "eu_ai_act" in perf["frameworks"]
+    assert "MLG-PERF-001" in info["required_facts"]["/metrics"]
+
+
+def test_skeleton_is_a_valid_facts_document(run: Run, tmp_path: Path) -> None:
+    target = tmp_path / "facts.yaml"
+    code, _, err = run("bundle", "skeleton", "rego", "--tier", "high", "-o", str(target))
+    assert code == 0, err
+    doc = yaml.safe_load(target.read_text())
+    assert validate(doc).errors == []
+    assert doc["subject"]["risk_tier"] == "high"
+    assert {m["name"] for m in doc["metrics"]} >= {"roc_auc"}
+
+
+def test_bundle_test_passes_on_the_shipped_bundle_and_reports_coverage(run: Run) -> None:
+    code, out, _ = run("bundle", "test", "rego", "--cases", str(CASES_DIR), "--coverage")
+    assert code == 0
+    assert "cases" in out and "Rego tests passed" in out and "coverage:" in out
+
+
+def test_bundle_test_fails_on_a_wrong_expectation(run: Run, tmp_path: Path) -> None:
+    case = yaml.safe_load((CASES_DIR / "perf_auc_exact_threshold_passes.yaml").read_text())
+    case["expect"]["outcome"] = "fail"
+    (tmp_path / "wrong.yaml").write_text(yaml.safe_dump(case))
+    code, out, _ = run("bundle", "test", "rego", "--cases", str(tmp_path))
+    assert code == 1 and "FAIL case" in out and "expected fail" in out
+
+
+def test_lint_fails_on_a_rule_without_metadata(run: Run, policy_dir: Path) -> None:
+    (policy_dir / "mlgate" / "controls" / "extra.rego").write_text(
+        'package mlgate.controls.extra\n\nviolation contains v if {\n\tv := {"control": "X"}\n}\n'
+    )
+    code, out, _ = run("bundle", "lint", str(policy_dir))
+    assert code == 1 and "extra.rego:3: error [metadata-missing]" in out
