@@ -22,12 +22,19 @@ def test(
     ),
     coverage: bool = typer.Option(False, "--coverage", help="List controls no case exercises."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show passing tests too."),
+    invariants: bool = typer.Option(
+        False,
+        "--invariants",
+        help="Also check the policy invariants (metamorphic tests from the cases and the "
+        "metric registry); a broken one is shown with the minimal facts that break it.",
+    ),
     fmt: Fmt = typer.Option(Fmt.TEXT, "--format", help="text | json"),
 ) -> None:
     """Run golden case files and the *_test.rego tests on the embedded engine.
 
-    Exit 0 when all pass, 1 when one fails, 2 when the bundle cannot be loaded.
-    Example: mlgate bundle test rego --cases tests/cases --coverage
+    Exit 0 when all pass, 1 when one fails (or an invariant breaks), 2 when the
+    bundle cannot be loaded.
+    Example: mlgate bundle test rego --cases tests/cases --coverage --invariants
     """
     from mlgate.bundles.load import load_bundle
     from mlgate.bundles.testing import case_files, render_text, run_tests
@@ -35,18 +42,29 @@ def test(
     location = _default_bundle(bundle)
     if not cases and Path(location, "cases").is_dir():
         cases = [Path(location, "cases")]
-    report = run_tests(load_bundle(location), case_files(cases))
+    loaded, files = load_bundle(location), case_files(cases)
+    report = run_tests(loaded, files)
+    checked = None
+    if invariants:
+        from mlgate.invariants import case_seeds, check_invariants, registry_seeds
+
+        checked = check_invariants(loaded, [*case_seeds(files), *registry_seeds()])
     if fmt is Fmt.JSON:
         print_json(
             {
                 "results": [r.to_json() for r in report.results],
                 "failed": len(report.failed),
                 **({"uncovered_controls": report.uncovered} if coverage else {}),
+                **({"invariants": checked.to_json()} if checked is not None else {}),
             }
         )
     else:
         print(render_text(report, coverage=coverage, verbose=verbose), end="")
-    raise typer.Exit(1 if report.failed else 0)
+        if checked is not None:
+            from mlgate.invariants import render_text as render_invariants
+
+            print(render_invariants(checked), end="")
+    raise typer.Exit(1 if report.failed or (checked is not None and not checked.ok) else 0)
 
 
 def lint(

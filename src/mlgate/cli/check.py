@@ -32,6 +32,25 @@ def check(
     opa_url: str | None = typer.Option(
         None, "--opa-url", help="OPA server URL, e.g. http://127.0.0.1:8181 [env MLGATE_OPA_URL]."
     ),
+    opa_ca_cert: str | None = typer.Option(
+        None,
+        "--opa-ca-cert",
+        help="PEM CA bundle that signed OPA's certificate [env MLGATE_OPA_CA_CERT].",
+    ),
+    opa_client_cert: str | None = typer.Option(
+        None,
+        "--opa-client-cert",
+        help="PEM client certificate for mutual TLS [env MLGATE_OPA_CLIENT_CERT].",
+    ),
+    opa_client_key: str | None = typer.Option(
+        None, "--opa-client-key", help="Its unencrypted PEM key [env MLGATE_OPA_CLIENT_KEY]."
+    ),
+    opa_token_file: str | None = typer.Option(
+        None,
+        "--opa-token-file",
+        help="File holding OPA's bearer token [env "
+        "MLGATE_OPA_TOKEN_FILE; or the token itself in MLGATE_OPA_TOKEN, never an argument].",
+    ),
     output_format: OutputFormat = typer.Option(
         OutputFormat.TEXT, "--format", help="Output format of stdout (or of a plain -o FILE)."
     ),
@@ -89,7 +108,15 @@ def check(
     from mlgate.gate import check as run_check
     from mlgate.report.detailed import attach_details
 
-    options = EngineOptions.from_env(engine, opa_url, timeout)
+    options = EngineOptions.from_env(
+        engine,
+        opa_url,
+        timeout,
+        ca_cert=opa_ca_cert,
+        client_cert=opa_client_cert,
+        client_key=opa_client_key,
+        token_file=opa_token_file,
+    )
     targets = parse_targets(output, output_format)
     if policy_changed_since is not None:
         from mlgate.bundles.freshness import PolicyChangedError

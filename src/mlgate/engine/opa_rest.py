@@ -9,12 +9,14 @@ must answer 200. ``evaluate`` is ``POST /v1/data/<path>``; no ``result`` means
 undefined. The version comes from the Data API's ``provenance`` (``/health`` has
 none, ``/v1/status`` needs the status plugin), so it is "unknown" until the first
 answer. ``close`` leaves pushed policies in place (the next push replaces them
-and another gate may be using them); ``unload`` deletes them.
+and another gate may be using them); ``unload`` deletes them. TLS, client
+certificates, the bearer token and retries on 429/503: ``opa_conn``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import re
@@ -22,7 +24,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from mlgate.engine.base import DEFAULT_TIMEOUT_S, EngineInfo
-from mlgate.errors import BundleError, EngineError, UndefinedDecisionError
+from mlgate.engine.opa_conn import RETRY_STATUSES, OpaConnection
+from mlgate.engine.opa_tls import tls_reason
+from mlgate.errors import BundleError, EngineError, UndefinedDecisionError, UsageError
 
 if TYPE_CHECKING:
     import requests
@@ -120,15 +124,31 @@ class OpaRestEngine:
     """An ``Engine`` that asks an OPA server; build it with ``from_bundle``."""
 
     def __init__(
-        self, url: str, *, timeout: float, token: str | None, session: requests.Session | None
+        self,
+        url: str,
+        *,
+        timeout: float,
+        token: str | None,
+        session: requests.Session | None,
+        connection: OpaConnection | None = None,
     ) -> None:
         import requests
 
+        from mlgate.secrets import Secret
+
         self._base, self.location, self.timeout = url.rstrip("/"), _redact(url), float(timeout)
-        self._token = token
+        conn = connection or OpaConnection()
+        if token and conn.token is None:
+            conn = dataclasses.replace(conn, token=Secret(token))
+        if urlsplit(url).query or urlsplit(url).fragment:  # it may hold a secret: never sent
+            raise UsageError(f"the OPA URL may not carry a query or fragment: {self.location}")
+        conn.check_url(url, self.location)  # TLS options need https; a token, https or loopback
+        self._conn = conn
+        self._token = conn.token.reveal() if conn.token else None
         self._owns_session = session is None
         self._session: requests.Session = session if session is not None else requests.Session()
-        self._headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._tls = conn.request_options()
+        self._headers = conn.headers()
         self.info = EngineInfo(ENGINE_NAME, "unknown", self.location)
         self.last_decision_id: str | None = None
         self.pushed_policies: list[str] = []
@@ -145,8 +165,10 @@ class OpaRestEngine:
         push: bool = True,
         token: str | None = None,
         session: requests.Session | None = None,
+        connection: OpaConnection | None = None,
     ) -> OpaRestEngine:
-        engine = cls(url, timeout=timeout, token=token, session=session)
+        """``connection`` (``opa_conn``): CA bundle, client certificate, token, retries."""
+        engine = cls(url, timeout=timeout, token=token, session=session, connection=connection)
         try:
             if push:
                 engine._push(bundle)
@@ -219,9 +241,15 @@ class OpaRestEngine:
         resp = self._call("GET", "/health", None, None, {"bundles": "true"})
         if resp.status_code != 200:
             body = _json(resp)
-            why = body.get("error") if isinstance(body, dict) else self._excerpt(resp.text)
+            why = body.get("error") if isinstance(body, dict) else None
+            why = self._scrub(str(why)) if why else self._excerpt(resp.text)
+            hint = (
+                "; wait until OPA has downloaded and activated its bundle (GET /health?bundles)"
+                if resp.status_code == 500
+                else _auth_hint(resp.status_code)
+            )
             raise EngineError(
-                f"OPA at {self.location} is not ready (HTTP {resp.status_code}): {why}"
+                f"OPA at {self.location} is not ready (HTTP {resp.status_code}): {why}{hint}"
             )
 
     # -- HTTP ----------------------------------------------------------------------------
@@ -250,7 +278,7 @@ class OpaRestEngine:
                 f"{head} and a body that is not a JSON object: {self._excerpt(resp.text)}"
             )
         if not (isinstance(answer, dict) and "code" in answer and "message" in answer):
-            raise EngineError(f"{head}: {self._excerpt(resp.text)}")
+            raise EngineError(f"{head}: {self._excerpt(resp.text)}{_auth_hint(status)}")
         details = [self._scrub(self._rename(x)) for x in format_opa_errors(answer.get("errors"))]
         said = self._scrub(self._rename(f"{answer['code']}: {answer['message']}"))
         if bundle and status == 400:
@@ -259,10 +287,34 @@ class OpaRestEngine:
             )
             raise BundleError(message, details=details)
         raise EngineError(
-            f"{head} {said}" + (f": {details[0]}" if details else ""), details=details
+            f"{head} {said}" + (f": {details[0]}" if details else "") + _auth_hint(status),
+            details=details,
         )
 
     def _call(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None,
+        ctype: str | None,
+        params: dict[str, str] | None,
+    ) -> requests.Response:
+        """One request; 429 and 503 (not processed) are retried as ``RetryPolicy`` says."""
+        retry, tries = self._conn.retry, 0
+        while True:
+            resp = self._send(method, path, body, ctype, params)
+            if resp.status_code not in RETRY_STATUSES:
+                return resp
+            tries += 1
+            if tries > retry.retries:
+                times = f" {tries} times" if tries > 1 else ""
+                raise EngineError(
+                    f"OPA at {self.location} answered {method} {path} with HTTP "
+                    f"{resp.status_code}{times} (busy or not ready): {self._excerpt(resp.text)}"
+                )
+            retry.sleep(retry.delay(tries, resp.headers.get("Retry-After")))
+
+    def _send(
         self,
         method: str,
         path: str,
@@ -276,11 +328,20 @@ class OpaRestEngine:
         url, where = self._base + path, f"OPA at {self.location}"
         try:
             return self._session.request(
-                method, url, data=body, headers=headers, params=params, timeout=self.timeout
+                method,
+                url,
+                data=body,
+                headers=headers,
+                params=params,
+                timeout=self.timeout,
+                **self._tls,
             )
         except requests.Timeout as exc:
             msg = f"{where} did not answer within {self.timeout}s ({method} {path})"
             raise EngineError(msg) from exc
+        except requests.exceptions.SSLError as exc:
+            why = tls_reason(exc, has_client_cert=bool(self._conn.client_cert))
+            raise EngineError(f"{where}: TLS connection failed: {why}") from None
         except requests.ConnectionError as exc:
             reason = _reason(exc)
             if reason == "dropped":
@@ -304,6 +365,12 @@ class OpaRestEngine:
 
     def _scrub(self, text: str) -> str:
         return text.replace(self._token, "***") if self._token else text
+
+
+def _auth_hint(status: int) -> str:
+    if status in (401, 403):
+        return " (check the bearer token: MLGATE_OPA_TOKEN or --opa-token-file)"
+    return ""
 
 
 def _json(resp: requests.Response) -> Any:

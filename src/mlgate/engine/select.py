@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mlgate.engine.base import DEFAULT_TIMEOUT_S
+from mlgate.engine.opa_conn import OpaSettings
 from mlgate.errors import UsageError
 
 if TYPE_CHECKING:
@@ -29,15 +30,28 @@ class EngineOptions:
     opa_url: str | None = None
     timeout: float = DEFAULT_TIMEOUT_S
     push: bool = True
+    opa: OpaSettings = field(default_factory=OpaSettings)
 
     @classmethod
     def from_env(
-        cls, name: str | None, opa_url: str | None, timeout: float | None = None
+        cls,
+        name: str | None,
+        opa_url: str | None,
+        timeout: float | None = None,
+        *,
+        ca_cert: str | None = None,
+        client_cert: str | None = None,
+        client_key: str | None = None,
+        token_file: str | None = None,
     ) -> EngineOptions:
-        """Command-line values win over ``MLGATE_ENGINE`` / ``MLGATE_OPA_URL``."""
+        """Command-line values win over ``MLGATE_ENGINE`` / ``MLGATE_OPA_URL`` and, for the
+        OPA connection (``opa_conn``), over ``MLGATE_OPA_*``."""
         chosen = name or os.environ.get("MLGATE_ENGINE") or "auto"
         url = opa_url or os.environ.get("MLGATE_OPA_URL") or None
-        return cls(name=chosen, opa_url=url, timeout=timeout or DEFAULT_TIMEOUT_S)
+        settings = OpaSettings.from_env(
+            ca_cert=ca_cert, client_cert=client_cert, client_key=client_key, token_file=token_file
+        )
+        return cls(name=chosen, opa_url=url, timeout=timeout or DEFAULT_TIMEOUT_S, opa=settings)
 
 
 def _embedded(bundle: Bundle, opts: EngineOptions) -> Engine:
@@ -51,7 +65,13 @@ def _opa_url(bundle: Bundle, opts: EngineOptions) -> Engine:
 
     if not opts.opa_url:
         raise UsageError("--engine opa-url needs --opa-url URL (or MLGATE_OPA_URL)")
-    return OpaRestEngine.from_bundle(bundle, url=opts.opa_url, timeout=opts.timeout, push=opts.push)
+    return OpaRestEngine.from_bundle(
+        bundle,
+        url=opts.opa_url,
+        timeout=opts.timeout,
+        push=opts.push,
+        connection=opts.opa.resolve(),
+    )
 
 
 def _opa_binary(bundle: Bundle, opts: EngineOptions) -> Engine:

@@ -2,9 +2,11 @@
 
 Refused, each with ``file:line:col`` where there is one: a file over the size
 limit (checked before it is read), malformed JSON/YAML, duplicate keys, nesting
-deeper than ``max_depth``, invalid UTF-8 or lone surrogates, and in YAML every
-explicit tag (``!!python/object``, ``!foo``), every anchor and alias (no
-billion laughs), non-string keys and more than one document.
+deeper than ``max_depth``, a string (value or key) over ``MAX_SCALAR_CHARS``,
+invalid UTF-8 or lone surrogates, and in YAML every explicit tag
+(``!!python/object``, ``!foo``), every anchor and alias (no billion laughs),
+more than ``MAX_YAML_NODES`` nodes, non-string keys and more than one document.
+YAML is refused from its event stream, before any object is built.
 
 YAML scalars resolve with the YAML 1.2 core schema: only ``true``/``false`` are
 booleans (``no`` and ``on`` stay strings), ``012`` is twelve, and timestamps
@@ -27,6 +29,8 @@ from mlgate.errors import InputError
 MIB = 1024 * 1024
 DEFAULT_MAX_BYTES = 64 * MIB
 DEFAULT_MAX_DEPTH = 64
+MAX_SCALAR_CHARS = MIB  # a facts value is a name, a URI, a number: not a payload
+MAX_YAML_NODES = 2_000_000
 STDIN = "-"
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -83,8 +87,14 @@ def parse_yaml_text(text: str, name: str, *, max_depth: int = DEFAULT_MAX_DEPTH)
     except yaml.MarkedYAMLError as exc:
         where = _mark_at(name, exc.problem_mark or exc.context_mark)
         raise InputError(f"{where}: {exc.problem or exc.context or exc}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        where = _at(text, name, exc.position) if isinstance(exc.position, int) else name
+        char = (
+            exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        )
+        raise InputError(f"{where}: character #x{char:04x} is not allowed in YAML") from None
     except yaml.YAMLError as exc:
-        raise InputError(f"{name}: {exc}") from None
+        raise InputError(f"{name}: {str(exc).splitlines()[0] if str(exc) else exc}") from None
     if not _parser_class().__name__.startswith("C"):  # libyaml refuses lone surrogates itself
         _check_tree(value, name, max_depth, surrogates=True)
     return value
@@ -187,6 +197,11 @@ def _check_tree(value: Any, name: str, max_depth: int, *, surrogates: bool) -> N
         for child in children:
             if isinstance(child, dict | list):
                 stack.append((child, depth + 1))
+            elif isinstance(child, str) and len(child) > MAX_SCALAR_CHARS:
+                found = _locate(
+                    value, lambda n, d: isinstance(n, str) and len(n) > MAX_SCALAR_CHARS
+                )
+                raise InputError(f"{name}: {found}: {_long(len(child))}")
             elif surrogates and isinstance(child, str) and _SURROGATE.search(child):
                 found = _locate(
                     value, lambda n, d: isinstance(n, str) and bool(_SURROGATE.search(n))
@@ -194,6 +209,10 @@ def _check_tree(value: Any, name: str, max_depth: int, *, surrogates: bool) -> N
                 raise InputError(
                     f"{name}: {found}: a string holds a lone surrogate (invalid Unicode)"
                 )
+
+
+def _long(size: int) -> str:
+    return f"a string of {size} characters exceeds the {MAX_SCALAR_CHARS}-character limit"
 
 
 def _locate(value: Any, hit: Callable[[Any, int], bool]) -> str:
@@ -223,8 +242,13 @@ def _check_events(text: str, name: str, max_depth: int) -> None:
     import yaml
 
     depth = documents = 0
-    for event in yaml.parse(text, Loader=_parser_class()):
+    for nodes, event in enumerate(yaml.parse(text, Loader=_parser_class()), start=1):
         where = _mark_at(name, event.start_mark)
+        if nodes > MAX_YAML_NODES:
+            raise InputError(f"{where}: more than {MAX_YAML_NODES} YAML nodes")
+        value = getattr(event, "value", None)
+        if isinstance(value, str) and len(value) > MAX_SCALAR_CHARS:
+            raise InputError(f"{where}: {_long(len(value))}")
         anchor = getattr(event, "anchor", None)
         if isinstance(event, yaml.AliasEvent):
             raise InputError(f"{where}: YAML aliases are not allowed in facts (*{anchor})")

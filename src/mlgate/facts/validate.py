@@ -82,7 +82,7 @@ def pointer(path: list[Any] | tuple[Any, ...]) -> str:
 
 def _sort_key(problem: Problem) -> tuple[Any, ...]:
     parts = problem.pointer.split("/")[1:]
-    return (*((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts), problem.reason)
+    return (tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts), problem.reason)
 
 
 def _describe(error: Any, partial: bool) -> list[Problem]:

@@ -9,7 +9,6 @@ so many processes may open a fresh database at once. ``psycopg`` (the
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -21,12 +20,13 @@ from mlgate.logstore.errors import LogStoreError
 SCHEMES = ("postgresql://", "postgres://")
 CONNECT_TIMEOUT_S = 5
 _SCHEMA_LOCK = 0x6D6C67617465  # "mlgate"
-_PASSWORD = re.compile(r"(://[^:/@]+:)[^@]*@")
 
 
 def redact(url: str) -> str:
-    """``url`` with any password replaced by ``***``."""
-    return _PASSWORD.sub(r"\1***@", url)
+    """``url`` with its password and secret query values replaced by ``***``."""
+    from mlgate.secrets import redact_url
+
+    return redact_url(url)
 
 
 class PostgresStore(SqlStore):
@@ -49,7 +49,9 @@ class PostgresStore(SqlStore):
         try:
             conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
         except psycopg.Error as exc:
-            reason = _first_line(exc)
+            from mlgate.secrets import scrub, url_secrets
+
+            reason = scrub(_first_line(exc), url_secrets(url))
             raise LogStoreError(f"cannot open decision log {location}: {reason}") from None
         store = cls(conn, location, (psycopg.Error,))
         try:

@@ -1,0 +1,138 @@
+"""Decision-log masking (``mlgate.logstore.mask``): pointers, wildcards, and the
+stored bytes. Complements ``tests/logstore/test_mask_export.py``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mlgate.canonical import digest
+from mlgate.cli.main import main
+from mlgate.logstore.mask import MaskRule, apply, parse_rules
+from tests.conftest import minimal_facts
+
+# lower case: normalisation casefolds owner and actor, so a leak keeps this spelling
+OWNER = "owner-planted-name"
+ACTOR = "actor-planted-login"
+INTENDED_USE = "intended-use-planted-text"
+SOURCE_FILE = "/home/planted/eval.json"
+
+
+def test_escaped_pointer_tokens_name_keys_with_slash_and_tilde() -> None:
+    doc = {"x": {"a/b": 1, "m~n": 2, "keep": 3}}
+    rules = parse_rules(
+        [{"op": "remove", "path": "/x/a~1b"}, {"op": "hash", "path": "/x/m~0n"}], "r"
+    )
+    masked, applied = apply(doc, rules)
+    assert masked == {"x": {"m~n": digest(2), "keep": 3}}
+    assert applied == [{"op": "hash", "path": "/x/m~0n"}, {"op": "remove", "path": "/x/a~1b"}]
+
+
+def test_nested_wildcards_hash_every_match_and_equal_values_match() -> None:
+    doc = {
+        "fairness": [
+            {"metric": "tpr", "by_group": {"f": 0.7, "m": 0.8}},
+            {"metric": "fpr", "by_group": {"f": 0.7, "x": {"nested": [1]}}},
+        ]
+    }
+    masked, applied = apply(doc, (MaskRule("hash", "/fairness/*/by_group/*"),))
+    groups = [item["by_group"] for item in masked["fairness"]]
+    assert groups[0] == {"f": digest(0.7), "m": digest(0.8)}
+    assert groups[1]["f"] == groups[0]["f"]  # equal values can still be matched
+    assert groups[1]["x"] == digest({"nested": [1]})  # a subtree hashes as canonical JSON
+    assert [m["metric"] for m in masked["fairness"]] == ["tpr", "fpr"]
+    assert len(applied) == 4 and all(a["op"] == "hash" for a in applied)
+
+
+def test_remove_wins_and_a_removed_ancestor_takes_its_children() -> None:
+    doc = {"subject": {"owner": "o", "name": "m"}, "context": {"actor": "a"}}
+    rules = (
+        MaskRule("hash", "/subject/owner"),
+        MaskRule("remove", "/subject"),
+        MaskRule("hash", "/context/actor"),
+        MaskRule("remove", "/context/actor"),
+    )
+    masked, applied = apply(doc, rules)
+    assert masked == {"context": {}}
+    assert {"op": "remove", "path": "/context/actor"} in applied  # not hashed as well
+    assert {"op": "hash", "path": "/context/actor"} not in applied
+    assert applied[-1] == {"op": "remove", "path": "/subject"}
+
+
+def test_a_wildcard_below_a_scalar_or_past_the_end_matches_nothing() -> None:
+    doc = {"subject": {"name": "m"}, "metrics": [{"name": "f1"}]}
+    rules = (MaskRule("remove", "/subject/name/*"), MaskRule("remove", "/metrics/5"))
+    assert apply(doc, rules) == (doc, [])
+
+
+def _check_with_mask(
+    tmp_path: Path,
+    echo_bundle: Path,
+    write_facts: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+    rules: list[dict[str, str]],
+) -> tuple[Path, dict[str, Any]]:
+    facts = minimal_facts(want="pass", actor=ACTOR)
+    facts["subject"]["owner"] = OWNER
+    facts["subject"]["intended_use"] = INTENDED_USE
+    facts["metrics"][0]["source"]["file"] = SOURCE_FILE
+    mask = tmp_path / "mask.yaml"
+    mask.write_text(json.dumps({"mask": rules}))
+    monkeypatch.setenv("MLGATE_LOG_MASK", str(mask))
+    log = tmp_path / "masked.db"
+    argv = ["check", "-f", str(write_facts(facts)), "-b", str(echo_bundle), "--log", str(log)]
+    assert main(argv) == 0
+    export = tmp_path / "export.jsonl"
+    assert main(["log", "export", "--log", str(log), "-o", str(export)]) == 0
+    return log, json.loads(export.read_text().splitlines()[0])
+
+
+def test_masked_values_never_reach_the_stored_log(
+    tmp_path: Path,
+    echo_bundle: Path,
+    write_facts: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rules = [
+        {"op": "remove", "path": "/subject/owner"},
+        {"op": "hash", "path": "/subject/intended_use"},
+    ]
+    log, record = _check_with_mask(tmp_path, echo_bundle, write_facts, monkeypatch, rules)
+    raw = log.read_bytes() + (tmp_path / "export.jsonl").read_bytes()
+    assert OWNER.encode() not in raw and INTENDED_USE.encode() not in raw
+    assert "owner" not in record["facts"]["subject"]
+    assert record["facts"]["subject"]["intended_use"] == digest(INTENDED_USE)
+    assert record["masked"] == [
+        {"op": "hash", "path": "/subject/intended_use"},
+        {"op": "remove", "path": "/subject/owner"},
+    ]
+    assert main(["log", "verify", "--log", str(log)]) == 0  # masking happens before hashing
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="masking covers only the record's `facts`: logstore.entry.decision_entry takes "
+    "`actor` from the unmasked context.actor, and the decision's details.evidence.sources "
+    "repeat each source file (issue 9 report)",
+)
+@pytest.mark.parametrize(
+    ("pointer", "planted"),
+    [("/context/actor", ACTOR), ("/metrics/*/source", SOURCE_FILE)],
+    ids=["actor", "source"],
+)
+def test_a_masked_value_is_not_stored_elsewhere_in_the_record(
+    tmp_path: Path,
+    echo_bundle: Path,
+    write_facts: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+    pointer: str,
+    planted: str,
+) -> None:
+    rules = [{"op": "remove", "path": pointer}]
+    log, record = _check_with_mask(tmp_path, echo_bundle, write_facts, monkeypatch, rules)
+    assert record["masked"]  # the facts copy was masked ...
+    assert planted.encode() not in log.read_bytes()  # ... but not the rest of the record
