@@ -29,10 +29,12 @@ _maximum := m if {
 #     eu_ai_act: [Art. 15]
 #     iso_42001: [A.6.2.4]
 violation contains v if {
-	some name, maximum in _maximum
+	some i, m in metrics.entries
+	maximum := _maximum[m.name]
 	is_number(maximum)
-	some i, value in metrics.measured(name)
+	value := metrics.overall_value(m)
 	value > maximum
+	name := m.name
 	v := {
 		"control": "MLG-CAL-001",
 		"rule": "calibration_error_above_maximum",

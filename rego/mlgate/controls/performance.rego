@@ -35,10 +35,12 @@ _maximum := m if {
 #     eu_ai_act: [Art. 15]
 #     iso_42001: [A.6.2.4]
 violation contains v if {
-	some name, minimum in _minimum
+	some i, m in metrics.entries
+	minimum := _minimum[m.name]
 	is_number(minimum)
-	some i, value in metrics.measured(name)
+	value := metrics.overall_value(m)
 	value < minimum
+	name := m.name
 	v := {
 		"control": "MLG-PERF-001",
 		"rule": "metric_below_minimum",
@@ -83,10 +85,12 @@ missing_evidence contains m if {
 #     eu_ai_act: [Art. 15]
 #     iso_42001: [A.6.2.4]
 violation contains v if {
-	some name, maximum in _maximum
+	some i, m in metrics.entries
+	maximum := _maximum[m.name]
 	is_number(maximum)
-	some i, value in metrics.measured(name)
+	value := metrics.overall_value(m)
 	value > maximum
+	name := m.name
 	v := {
 		"control": "MLG-PERF-002",
 		"rule": "metric_above_maximum",
