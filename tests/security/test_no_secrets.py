@@ -218,7 +218,7 @@ def test_a_token_is_never_a_command_line_value(
     facts = write_facts(minimal_facts(want="pass"))
     for flag in ([f"--opa-token={TOKEN}"], ["--opa-token", TOKEN]):
         code, text = run("check", "-f", str(facts), "-b", str(echo_bundle), *flag)
-        assert code == 2 and "No such option: --opa-token" in text
+        assert code == 2 and "No such option" in text and "--opa-token" in text
         _assert_clean(pki, {"flag": text})
 
 
