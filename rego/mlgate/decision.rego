@@ -57,32 +57,34 @@ all_missing_evidence := union({
 	security.missing_evidence,
 })
 
-# Violations of a control a live waiver covers for this subject.
+_violated_controls := {v.control | some v in raw_violations}
+
+# Violations of a control a live waiver covers for this subject. (Waivers are
+# looked up once per violated control, not once per violation.)
 waived contains v if {
+	some control in _violated_controls
+	control in waiver.live_controls
 	some v in raw_violations
-	v.control in waiver.live_controls
+	v.control == control
 }
 
 # The violations that stand.
-violations contains v if {
-	some v in raw_violations
-	not v.control in waiver.live_controls
-}
-
-_violated_controls := {v.control | some v in raw_violations}
+violations := raw_violations - waived
 
 # Live waivers that turned at least one violation into an accepted risk.
 waivers_applied contains applied if {
+	some control in _violated_controls # waivers are read only when a control is violated
 	some w in waiver.live
-	w.control in _violated_controls
+	w.control == control
 	covered := count({v | some v in waived; v.control == w.control})
 	applied := object.union(w, {"violations": covered})
 }
 
 # Expired waivers for this subject's violated controls: they no longer apply.
 waivers_expired contains w if {
+	some control in _violated_controls
 	some w in waiver.expired
-	w.control in _violated_controls
+	w.control == control
 }
 
 default risk_tier := null

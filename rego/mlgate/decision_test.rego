@@ -148,3 +148,18 @@ test_every_shipped_tier_blocks_facts_without_evidence if {
 		d.outcome == "insufficient_evidence"
 	}
 }
+
+test_waiver_covers_every_violation_of_its_control_and_no_other if {
+	violations := {
+		_violation("MLG-SEC-002"),
+		object.union(_violation("MLG-SEC-002"), {"evidence": "/security/vulnerabilities/1"}),
+		_violation("MLG-SEC-003"),
+	}
+	waivers := [_waiver("MLG-SEC-002", "2025-07-01T00:00:00Z")]
+	d := mlgate.decision with input as _facts with data.mlgate.thresholds as _thresholds
+		with data.mlgate.controls.security.violation as violations
+		with data.mlgate.waivers as waivers
+	d.outcome == "fail"
+	[v.control | some v in d.violations] == ["MLG-SEC-003"]
+	[[w.control, w.violations] | some w in d.waivers_applied] == [["MLG-SEC-002", 2]]
+}

@@ -8,7 +8,6 @@
 package mlgate.controls.approvals
 
 import data.mlgate.lib.clock
-import data.mlgate.lib.facts
 import data.mlgate.lib.tier
 
 records := a if {
@@ -16,69 +15,61 @@ records := a if {
 	is_array(a)
 } else := []
 
-_th := t if {
-	t := tier.thresholds.approvals
-	is_object(t)
-} else := {}
+# Read with field references only (required is guarded below).
+_th := tier.thresholds.approvals
 
 # The tier's required approvals, in priority order: [{role, count}].
 required := [r |
-	some r in facts.array_at(_th, "required")
-	is_object(r)
+	rs := _th.required
+	is_array(rs)
+	some r in rs
 	is_string(r.role)
 	is_number(r.count)
 ]
 
 _required_roles := {r.role | some r in required}
 
-_well_formed(a) if {
-	is_object(a)
+# Why a well-formed record does not count, or "" when it counts: computed once
+# per record for every rule below ({index: reason}).
+_status := {i: reason |
+	some i, a in records
 	is_string(a.principal)
 	is_string(a.role)
 	a.decision in {"approve", "reject"}
+	reason := _ignore_reason(a)
 }
 
-# Why a record does not count (undefined when it counts).
 _ignore_reason(a) := "separation of duties: the principal is the model's author" if {
 	a.principal == input.subject.author
 } else := "separation of duties: the principal is the actor running this evaluation" if {
 	a.principal == input.context.actor
 } else := "expired before the evaluation time" if {
-	clock.at_or_before_evaluation(a.expires_at)
+	expires_at := a.expires_at
+	clock.at_or_before_evaluation(expires_at)
 } else := "its expiry cannot be checked against the evaluation time" if {
-	facts.has_key(a, "expires_at")
-	not clock.after_evaluation(a.expires_at)
-}
-
-# Indexes of the records that count (approvals and rejections alike).
-_valid contains i if {
-	some i, a in records
-	_well_formed(a)
-	not _ignore_reason(a)
-}
+	expires_at := a.expires_at # present, whatever its value
+	not clock.after_evaluation(expires_at)
+} else := ""
 
 # Valid approvals for required roles: {principal, role}.
 _approvals contains {"principal": a.principal, "role": a.role} if {
-	some i in _valid
+	some i, reason in _status
+	reason == ""
 	a := records[i]
 	a.decision == "approve"
 	a.role in _required_roles
 }
 
-_principals := {a.principal | some a in _approvals}
-
-# The position of a role in the tier's list (the first, if listed twice).
-_rank(role) := min({i | some i, r in required; r.role == role})
+# The position of each required role in the tier's list (the first, if listed twice).
+_rank := {role: min({i | some i, r in required; r.role == role}) | some role in _required_roles}
 
 # One principal satisfies one role: the first of the tier's roles they approved for.
 assigned[p] := role if {
-	some p in _principals
-	ranks := {_rank(a.role) | some a in _approvals; a.principal == p}
+	some approval in _approvals
+	p := approval.principal
+	ranks := {_rank[a.role] | some a in _approvals; a.principal == p}
 	role := required[min(ranks)].role
 }
-
-# The number of distinct principals counted for a role.
-given(role) := count({p | some p, r in assigned; r == role})
 
 # METADATA
 # title: Required approvals given
@@ -97,7 +88,7 @@ given(role) := count({p | some p, r in assigned; r == role})
 #     iso_42001: [A.3.2, A.6.2.5]
 required_approvals contains o if {
 	some r in required
-	n := given(r.role)
+	n := count({p | some p, role in assigned; role == r.role})
 	n < r.count
 	o := {
 		"role": r.role,
@@ -110,9 +101,9 @@ required_approvals contains o if {
 
 # Records that do not count, and why (decision.approvals_ignored).
 ignored contains x if {
-	some a in records
-	_well_formed(a)
-	reason := _ignore_reason(a)
+	some i, reason in _status
+	reason != ""
+	a := records[i]
 	x := {"principal": a.principal, "role": a.role, "reason": reason}
 }
 
@@ -128,11 +119,12 @@ ignored contains x if {
 }
 
 ignored contains x if {
-	tier.known
-	some i in _valid
+	some i, reason in _status
+	reason == ""
 	a := records[i]
 	a.decision == "approve"
 	not a.role in _required_roles
+	tier.known
 	x := {
 		"principal": a.principal,
 		"role": a.role,
@@ -155,7 +147,8 @@ ignored contains x if {
 #     eu_ai_act: [Art. 17]
 #     iso_42001: [A.3.2]
 violation contains v if {
-	some i in _valid
+	some i, reason in _status
+	reason == ""
 	a := records[i]
 	a.decision == "reject"
 	v := {

@@ -11,7 +11,7 @@ import data.mlgate.lib.tier
 _maximum := m if {
 	m := tier.thresholds.calibration.maximum
 	is_object(m)
-} else := {}
+}
 
 # METADATA
 # title: Calibration error within tier maximum
@@ -29,12 +29,14 @@ _maximum := m if {
 #     eu_ai_act: [Art. 15]
 #     iso_42001: [A.6.2.4]
 violation contains v if {
-	some i, m in metrics.entries
-	maximum := _maximum[m.name]
+	some name, maximum in _maximum
 	is_number(maximum)
-	value := metrics.overall_value(m)
+	some i, m in metrics.entries
+	m.name == name
+	value := m.value
+	is_number(value)
 	value > maximum
-	name := m.name
+	metrics.overall(m)
 	v := {
 		"control": "MLG-CAL-001",
 		"rule": "calibration_error_above_maximum",
@@ -55,6 +57,7 @@ violation contains v if {
 #   requires: [/metrics, /subject/risk_tier]
 missing_evidence contains m if {
 	some name, _ in _maximum
+	not name in metrics.measured_names
 	some path in metrics.unmeasured_paths(name)
 	m := {
 		"control": "MLG-CAL-001",

@@ -7,31 +7,29 @@
 #   (previous_version null) has no baseline.
 package mlgate.controls.change
 
-import data.mlgate.lib.facts
 import data.mlgate.lib.metrics
 import data.mlgate.lib.tier
 
-_th := t if {
-	t := tier.thresholds.change
-	is_object(t)
-} else := {}
+# Read with field references only (max_regression is guarded below), so no
+# object guard is needed.
+_th := tier.thresholds.change
 
-default _change_present := false
-
-_change_present if is_object(input.change)
-
+# The change record; undefined when the facts carry none.
 _change := c if {
 	c := input.change
 	is_object(c)
-} else := {}
+}
 
-_baseline := facts.array_at(_change, "baseline_metrics")
+_baseline := b if {
+	b := _change.baseline_metrics
+	is_array(b)
+}
 
 # The allowed regression for a metric: its own entry, else the default.
 _limits := l if {
 	l := _th.max_regression
 	is_object(l)
-} else := {}
+}
 
 _max_regression(name) := m if {
 	m := _limits[name]
@@ -41,21 +39,26 @@ _max_regression(name) := m if {
 	is_number(m)
 }
 
-# How much worse value is than baseline, in the metric's direction (> 0 is worse).
-_regression(name, baseline, value) := baseline - value if {
-	metrics.direction(name) == "higher"
-} else := value - baseline if {
-	metrics.direction(name) == "lower"
+# How much worse value is than baseline, in the metric's direction ("higher"
+# or "lower" is better; > 0 is worse).
+_regression(direction, baseline, value) := baseline - value if {
+	direction == "higher"
+} else := value - baseline
+
+# Canonical overall baseline measurements: {index, name, value, direction}.
+_baseline_measurements contains {"index": j, "name": name, "value": value, "direction": direction} if {
+	some j, b in _baseline
+	name := b.name
+	is_string(name)
+	direction := metrics.direction(name)
+	value := b.value
+	is_number(value)
+	metrics.overall(b)
 }
 
-# Canonical overall baseline measurements: {index, name, value}.
-_baseline_measurements contains {"index": j, "name": b.name, "value": b.value} if {
-	some j, b in _baseline
-	metrics.overall(b)
-	is_string(b.name)
-	metrics.direction(b.name)
-	is_number(b.value)
-}
+# The names with a baseline: the current entries to compare are picked by
+# set membership, in one pass over the metrics.
+_baseline_names := {b.name | some b in _baseline_measurements}
 
 # METADATA
 # title: No regression beyond tier margin
@@ -73,13 +76,18 @@ _baseline_measurements contains {"index": j, "name": b.name, "value": b.value} i
 #     eu_ai_act: [Art. 15, Art. 17]
 #     iso_42001: [A.6.2.4]
 violation contains v if {
+	some i, m in metrics.entries
+	m.name in _baseline_names
+	value := m.value
+	is_number(value)
 	some b in _baseline_measurements
+	b.name == m.name
 	name := b.name
 	baseline := b.value
+	regression := _regression(b.direction, baseline, value)
 	maximum := _max_regression(name)
-	some i, value in metrics.measured(name)
-	regression := _regression(name, baseline, value)
 	regression > maximum
+	metrics.overall(m)
 	v := {
 		"control": "MLG-CHG-001",
 		"rule": "metric_regressed",
@@ -102,8 +110,9 @@ violation contains v if {
 #   severity: high
 #   requires: [/change/baseline_metrics, /metrics, /subject/risk_tier]
 missing_evidence contains m if {
-	tier.known
 	some b in _baseline_measurements
+	not b.name in metrics.measured_names
+	tier.known
 	some path in metrics.unmeasured_paths(b.name)
 	m := {
 		"control": "MLG-CHG-001",
@@ -129,7 +138,7 @@ missing_evidence contains m if {
 #     iso_42001: [A.6.2.5]
 missing_evidence contains m if {
 	_th.baseline_required == true
-	not _change_present
+	not _change
 	m := {
 		"control": "MLG-CHG-002",
 		"path": "/change",
@@ -146,8 +155,8 @@ missing_evidence contains m if {
 #   requires: [/change/previous_version, /subject/risk_tier]
 missing_evidence contains m if {
 	_th.baseline_required == true
-	_change_present
-	not facts.has_key(_change, "previous_version")
+	change := _change # bound before the negation below
+	not "previous_version" in object.keys(change)
 	m := {
 		"control": "MLG-CHG-002",
 		"path": "/change/previous_version",

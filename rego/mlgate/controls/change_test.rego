@@ -91,3 +91,15 @@ test_absent_change_record_is_fine_where_not_required if {
 	inp := {"subject": {"name": "m", "version": "2", "risk_tier": "low"}, "metrics": [_auc(0.86)]}
 	count(_missing(inp)) == 0
 }
+
+test_sliced_current_value_is_not_compared_with_the_baseline if {
+	sliced := {"name": "roc_auc", "value": 0.5, "slice": {"region": "north"}}
+	inp := _facts("high", [_auc(0.86), sliced], _upgrade([_auc(0.86)]))
+	count(_violations(inp)) == 0
+	count(_missing(inp)) == 0
+}
+
+test_every_overall_current_value_is_compared if {
+	vs := _violations(_facts("high", [_auc(0.86), _auc(0.8)], _upgrade([_auc(0.86)])))
+	{v.evidence | some v in vs} == {"/metrics/1"}
+}

@@ -5,33 +5,30 @@
 #   in a data dictionary where the tier requires one.
 package mlgate.controls.documentation
 
-import data.mlgate.lib.facts
 import data.mlgate.lib.tier
 
-_th := t if {
-	t := tier.thresholds.documentation
-	is_object(t)
-} else := {}
-
-_docs := d if {
-	d := input.documentation
-	is_object(d)
-} else := {}
+# Read with field references only (the sections list is guarded below).
+_th := tier.thresholds.documentation
 
 _required_sections := s if {
 	s := _th.required_model_card_sections
 	is_array(s)
-} else := []
+}
 
-default _card_present := false
+# A non-empty model card object.
+_card_present if {
+	card := input.documentation.model_card
+	is_object(card)
+	count(card) > 0
+}
 
-_card_present if facts.has_fields(_docs, "model_card")
+# The model card's sections list; undefined when the card lists none.
+_section_list := s if {
+	s := input.documentation.model_card.sections
+	is_array(s)
+}
 
-default _sections_listed := false
-
-_sections_listed if is_array(_docs.model_card.sections)
-
-_sections := {s | _sections_listed; some s in _docs.model_card.sections; is_string(s)}
+_sections := {s | some s in _section_list; is_string(s)}
 
 # METADATA
 # title: Model card complete
@@ -48,7 +45,7 @@ _sections := {s | _sections_listed; some s in _docs.model_card.sections; is_stri
 #     eu_ai_act: [Art. 11, Art. 13]
 #     iso_42001: [A.6.2.7, A.8.2]
 violation contains v if {
-	_sections_listed
+	_section_list
 	some section in _required_sections
 	not section in _sections
 	v := {
@@ -89,7 +86,7 @@ missing_evidence contains m if {
 missing_evidence contains m if {
 	_card_present
 	count(_required_sections) > 0
-	not _sections_listed
+	not _section_list
 	m := {
 		"control": "MLG-DOC-001",
 		"path": "/documentation/model_card/sections",
@@ -120,4 +117,8 @@ missing_evidence contains m if {
 	}
 }
 
-_data_dictionary_present if facts.has_text(_docs.data_dictionary, "uri")
+_data_dictionary_present if {
+	uri := input.documentation.data_dictionary.uri
+	is_string(uri)
+	count(uri) > 0
+}

@@ -59,3 +59,10 @@ test_tier_without_documentation_requirements_needs_none if {
 	count(_violations(inp)) == 0
 	count(_missing(inp)) == 0
 }
+
+test_empty_section_list_is_a_violation_not_missing_evidence if {
+	docs := object.union(_complete, {"model_card": {"uri": "s3://m/card.md", "sections": []}})
+	inp := _facts("high", docs)
+	{v.control | some v in _violations(inp)} == {"MLG-DOC-001"}
+	count(_missing(inp)) == 0
+}

@@ -10,18 +10,16 @@ import data.mlgate.lib.tier
 _required_kinds := k if {
 	k := tier.thresholds.explainability.required_artifact_kinds
 	is_array(k)
-} else := []
+}
 
-default _artifacts_listed := false
-
-_artifacts_listed if is_array(input.explainability.artifacts)
-
+# The artifacts list; undefined when the facts carry none (an empty list is
+# still a list: `_artifacts` then holds, `not _artifacts` does not).
 _artifacts := a if {
 	a := input.explainability.artifacts
 	is_array(a)
-} else := []
+}
 
-_kinds := {a.kind | some a in _artifacts; is_object(a); is_string(a.uri); count(a.uri) > 0}
+_kinds := {a.kind | some a in _artifacts; is_string(a.uri); count(a.uri) > 0}
 
 # METADATA
 # title: Required explainability artifacts present
@@ -38,7 +36,7 @@ _kinds := {a.kind | some a in _artifacts; is_object(a); is_string(a.uri); count(
 #     eu_ai_act: [Art. 13]
 #     iso_42001: [A.8.2]
 violation contains v if {
-	_artifacts_listed
+	_artifacts
 	some kind in _required_kinds
 	not kind in _kinds
 	v := {
@@ -61,7 +59,7 @@ violation contains v if {
 #   requires: [/explainability/artifacts, /subject/risk_tier]
 missing_evidence contains m if {
 	count(_required_kinds) > 0
-	not _artifacts_listed
+	not _artifacts
 	m := {
 		"control": "MLG-XAI-001",
 		"path": "/explainability/artifacts",

@@ -52,3 +52,10 @@ test_tier_without_required_kinds_needs_none if {
 	count(_violations(inp)) == 0
 	count(_missing(inp)) == 0
 }
+
+test_empty_artifact_list_is_a_violation_not_missing_evidence if {
+	inp := _facts("high", [])
+	{v.control | some v in _violations(inp)} == {"MLG-XAI-001"}
+	count(_violations(inp)) == 2
+	count(_missing(inp)) == 0
+}

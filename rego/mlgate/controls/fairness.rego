@@ -16,18 +16,21 @@ entries := f if {
 	is_array(f)
 } else := []
 
+# The tier's limits, {metric: number} (undefined when not an object: only iterated).
 _minimum_ratio := m if {
 	m := tier.thresholds.fairness.minimum_ratio
 	is_object(m)
-} else := {}
+}
 
 _maximum_difference := m if {
 	m := tier.thresholds.fairness.maximum_difference
 	is_object(m)
-} else := {}
+}
 
-# Indexes of the fairness entries for metric.
-_for_metric(metric) := {i | some i, f in entries; is_object(f); f.metric == metric}
+# The fairness metrics reported, to find required ones that were not measured.
+# Rules below pick a metric's entries with f.metric == metric in the loop
+# itself: a helper function would re-scan the entries for every rule.
+_metrics := {f.metric | some f in entries}
 
 # METADATA
 # title: Disparate impact within tier limit
@@ -47,8 +50,9 @@ _for_metric(metric) := {i | some i, f in entries; is_object(f); f.metric == metr
 violation contains v if {
 	some metric, minimum in _minimum_ratio
 	is_number(minimum)
-	some i in _for_metric(metric)
-	ratio := entries[i].ratio
+	some i, f in entries
+	f.metric == metric
+	ratio := f.ratio
 	is_number(ratio)
 	ratio < minimum
 	v := {
@@ -57,7 +61,7 @@ violation contains v if {
 		"severity": "high",
 		"message": sprintf(
 			"%s ratio across %v is %v, below the %s-tier minimum of %v",
-			[metric, entries[i].sensitive_feature, ratio, tier.name, minimum],
+			[metric, f.sensitive_feature, ratio, tier.name, minimum],
 		),
 		"expected": {"metric": metric, "minimum_ratio": minimum},
 		"actual": ratio,
@@ -74,7 +78,7 @@ violation contains v if {
 #   requires: [/fairness, /subject/risk_tier]
 missing_evidence contains m if {
 	some metric, _ in _minimum_ratio
-	count(_for_metric(metric)) == 0
+	not metric in _metrics
 	m := {
 		"control": "MLG-FAIR-001",
 		"path": "/fairness",
@@ -91,12 +95,13 @@ missing_evidence contains m if {
 #   requires: [/fairness, /subject/risk_tier]
 missing_evidence contains m if {
 	some metric, _ in _minimum_ratio
-	some i in _for_metric(metric)
-	not facts.has_number(entries[i], "ratio")
+	some i, f in entries
+	f.metric == metric
+	not facts.has_number(f, "ratio")
 	m := {
 		"control": "MLG-FAIR-001",
 		"path": sprintf("/fairness/%d/ratio", [i]),
-		"message": sprintf("%s across %v has no ratio", [metric, entries[i].sensitive_feature]),
+		"message": sprintf("%s across %v has no ratio", [metric, f.sensitive_feature]),
 	}
 }
 
@@ -118,8 +123,9 @@ missing_evidence contains m if {
 violation contains v if {
 	some metric, maximum in _maximum_difference
 	is_number(maximum)
-	some i in _for_metric(metric)
-	difference := entries[i].difference
+	some i, f in entries
+	f.metric == metric
+	difference := f.difference
 	is_number(difference)
 	abs(difference) > maximum
 	v := {
@@ -128,7 +134,7 @@ violation contains v if {
 		"severity": "high",
 		"message": sprintf(
 			"%s difference across %v is %v, above the %s-tier maximum of %v",
-			[metric, entries[i].sensitive_feature, difference, tier.name, maximum],
+			[metric, f.sensitive_feature, difference, tier.name, maximum],
 		),
 		"expected": {"metric": metric, "maximum_difference": maximum},
 		"actual": difference,
@@ -145,7 +151,7 @@ violation contains v if {
 #   requires: [/fairness, /subject/risk_tier]
 missing_evidence contains m if {
 	some metric, _ in _maximum_difference
-	count(_for_metric(metric)) == 0
+	not metric in _metrics
 	m := {
 		"control": "MLG-FAIR-002",
 		"path": "/fairness",
@@ -162,11 +168,12 @@ missing_evidence contains m if {
 #   requires: [/fairness, /subject/risk_tier]
 missing_evidence contains m if {
 	some metric, _ in _maximum_difference
-	some i in _for_metric(metric)
-	not facts.has_number(entries[i], "difference")
+	some i, f in entries
+	f.metric == metric
+	not facts.has_number(f, "difference")
 	m := {
 		"control": "MLG-FAIR-002",
 		"path": sprintf("/fairness/%d/difference", [i]),
-		"message": sprintf("%s across %v has no difference", [metric, entries[i].sensitive_feature]),
+		"message": sprintf("%s across %v has no difference", [metric, f.sensitive_feature]),
 	}
 }

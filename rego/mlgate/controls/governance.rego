@@ -25,18 +25,19 @@ import data.mlgate.lib.tier
 #     iso_42001: [A.5.2]
 missing_evidence contains m if {
 	not tier.known
+	tiers := sort([t | thresholds := data.mlgate.thresholds; is_object(thresholds); some t, _ in thresholds])
 	m := {
 		"control": "MLG-GOV-001",
 		"path": "/subject/risk_tier",
-		"message": _tier_message,
+		"message": _tier_message(tiers),
 	}
 }
 
-_tier_message := sprintf("risk tier %v has no thresholds; declare one of %v", [t, _tiers]) if {
+# A function, not a rule: every rule of this package is evaluated with the
+# decision, a function only when the tier is unknown.
+_tier_message(tiers) := sprintf("risk tier %v has no thresholds; declare one of %v", [t, tiers]) if {
 	t := input.subject.risk_tier
-} else := sprintf("no risk tier declared; declare one of %v", [_tiers])
-
-_tiers := sort([t | thresholds := data.mlgate.thresholds; is_object(thresholds); some t, _ in thresholds])
+} else := sprintf("no risk tier declared; declare one of %v", [tiers])
 
 # METADATA
 # title: Evaluation time known

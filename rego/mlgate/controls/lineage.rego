@@ -8,28 +8,22 @@ package mlgate.controls.lineage
 import data.mlgate.lib.facts
 import data.mlgate.lib.tier
 
-_th := t if {
-	t := tier.thresholds.lineage
-	is_object(t)
-} else := {}
+# Read with field references only (required_dataset_roles is guarded below).
+_th := tier.thresholds.lineage
 
-_lineage := l if {
-	l := input.lineage
-	is_object(l)
-} else := {}
+# The declared datasets; undefined when the facts carry no datasets list (an
+# empty list is still a list: `_datasets` then holds, `not _datasets` does not).
+_datasets := d if {
+	d := input.lineage.datasets
+	is_array(d)
+}
 
-default _datasets_listed := false
-
-_datasets_listed if is_array(_lineage.datasets)
-
-_datasets := facts.array_at(_lineage, "datasets")
-
-_roles := {d.role | some d in _datasets; is_object(d)}
+_roles := {d.role | some d in _datasets}
 
 _required_roles := r if {
 	r := _th.required_dataset_roles
 	is_array(r)
-} else := []
+}
 
 # METADATA
 # title: Required dataset roles declared
@@ -47,7 +41,7 @@ _required_roles := r if {
 #     eu_ai_act: [Art. 10]
 #     iso_42001: [A.7.2, A.7.5]
 violation contains v if {
-	_datasets_listed
+	_datasets
 	some role in _required_roles
 	not role in _roles
 	v := {
@@ -70,7 +64,7 @@ violation contains v if {
 #   requires: [/lineage/datasets, /subject/risk_tier]
 missing_evidence contains m if {
 	count(_required_roles) > 0
-	not _datasets_listed
+	not _datasets
 	m := {
 		"control": "MLG-LIN-001",
 		"path": "/lineage/datasets",
@@ -107,8 +101,16 @@ violation contains v if {
 	}
 }
 
-# Checks of one kind ("leakage_checks" or "data_quality").
-_checks(kind) := facts.array_at(_lineage, kind)
+# The reported checks of each kind ([] when none).
+_leakage_checks := c if {
+	c := input.lineage.leakage_checks
+	is_array(c)
+} else := []
+
+_quality_checks := c if {
+	c := input.lineage.data_quality
+	is_array(c)
+} else := []
 
 # METADATA
 # title: No train/test leakage
@@ -126,8 +128,7 @@ _checks(kind) := facts.array_at(_lineage, kind)
 #     eu_ai_act: [Art. 10]
 #     iso_42001: [A.7.4]
 violation contains v if {
-	some i, c in _checks("leakage_checks")
-	is_object(c)
+	some i, c in _leakage_checks
 	c.passed == false
 	v := {
 		"control": "MLG-LIN-003",
@@ -149,7 +150,7 @@ violation contains v if {
 #   requires: [/lineage/leakage_checks, /subject/risk_tier]
 missing_evidence contains m if {
 	_th.leakage_check_required == true
-	count(_checks("leakage_checks")) == 0
+	count(_leakage_checks) == 0
 	m := {
 		"control": "MLG-LIN-003",
 		"path": "/lineage/leakage_checks",
@@ -172,8 +173,7 @@ missing_evidence contains m if {
 #     eu_ai_act: [Art. 10]
 #     iso_42001: [A.7.4]
 violation contains v if {
-	some i, c in _checks("data_quality")
-	is_object(c)
+	some i, c in _quality_checks
 	c.passed == false
 	v := {
 		"control": "MLG-LIN-004",
@@ -195,7 +195,7 @@ violation contains v if {
 #   requires: [/lineage/data_quality, /subject/risk_tier]
 missing_evidence contains m if {
 	_th.data_quality_required == true
-	count(_checks("data_quality")) == 0
+	count(_quality_checks) == 0
 	m := {
 		"control": "MLG-LIN-004",
 		"path": "/lineage/data_quality",

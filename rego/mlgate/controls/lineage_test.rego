@@ -95,3 +95,12 @@ test_tier_without_lineage_requirements_needs_none if {
 	count(_violations(inp)) == 0
 	count(_missing(inp)) == 0
 }
+
+test_empty_dataset_list_is_a_violation_not_missing_evidence if {
+	inp := _facts("high", _with("datasets", []))
+	{[v.control, v.message] | some v in _violations(inp)} == {
+		["MLG-LIN-001", "no train dataset declared; required at the high tier"],
+		["MLG-LIN-001", "no test dataset declared; required at the high tier"],
+	}
+	count(_missing(inp)) == 0
+}

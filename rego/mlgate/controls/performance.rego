@@ -12,12 +12,12 @@ import data.mlgate.lib.tier
 _minimum := m if {
 	m := tier.thresholds.performance.minimum
 	is_object(m)
-} else := {}
+}
 
 _maximum := m if {
 	m := tier.thresholds.performance.maximum
 	is_object(m)
-} else := {}
+}
 
 # METADATA
 # title: Performance metrics meet tier minimums
@@ -35,12 +35,14 @@ _maximum := m if {
 #     eu_ai_act: [Art. 15]
 #     iso_42001: [A.6.2.4]
 violation contains v if {
-	some i, m in metrics.entries
-	minimum := _minimum[m.name]
+	some name, minimum in _minimum
 	is_number(minimum)
-	value := metrics.overall_value(m)
+	some i, m in metrics.entries
+	m.name == name
+	value := m.value
+	is_number(value)
 	value < minimum
-	name := m.name
+	metrics.overall(m)
 	v := {
 		"control": "MLG-PERF-001",
 		"rule": "metric_below_minimum",
@@ -61,6 +63,7 @@ violation contains v if {
 #   requires: [/metrics, /subject/risk_tier]
 missing_evidence contains m if {
 	some name, _ in _minimum
+	not name in metrics.measured_names
 	some path in metrics.unmeasured_paths(name)
 	m := {
 		"control": "MLG-PERF-001",
@@ -85,12 +88,14 @@ missing_evidence contains m if {
 #     eu_ai_act: [Art. 15]
 #     iso_42001: [A.6.2.4]
 violation contains v if {
-	some i, m in metrics.entries
-	maximum := _maximum[m.name]
+	some name, maximum in _maximum
 	is_number(maximum)
-	value := metrics.overall_value(m)
+	some i, m in metrics.entries
+	m.name == name
+	value := m.value
+	is_number(value)
 	value > maximum
-	name := m.name
+	metrics.overall(m)
 	v := {
 		"control": "MLG-PERF-002",
 		"rule": "metric_above_maximum",
@@ -111,6 +116,7 @@ violation contains v if {
 #   requires: [/metrics, /subject/risk_tier]
 missing_evidence contains m if {
 	some name, _ in _maximum
+	not name in metrics.measured_names
 	some path in metrics.unmeasured_paths(name)
 	m := {
 		"control": "MLG-PERF-002",

@@ -9,10 +9,9 @@ package mlgate.controls.privacy
 import data.mlgate.lib.facts
 import data.mlgate.lib.tier
 
-_th := t if {
-	t := tier.thresholds.privacy
-	is_object(t)
-} else := {}
+# Read with field references only (never iterated), so no object guard is needed:
+# an absent or malformed entry leaves every _th.<field> undefined.
+_th := tier.thresholds.privacy
 
 _privacy := p if {
 	p := input.privacy

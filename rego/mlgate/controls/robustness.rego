@@ -7,7 +7,6 @@
 #   baseline when a tool gives only those) or a pass/fail verdict.
 package mlgate.controls.robustness
 
-import data.mlgate.lib.facts
 import data.mlgate.lib.tier
 
 entries := r if {
@@ -15,16 +14,14 @@ entries := r if {
 	is_array(r)
 } else := []
 
-_th := t if {
-	t := tier.thresholds.robustness
-	is_object(t)
-} else := {}
+# Read with field references only (max_degradation is guarded below).
+_th := tier.thresholds.robustness
 
 # The allowed degradation for a metric: its own entry, else the default.
 _limits := l if {
 	l := _th.max_degradation
 	is_object(l)
-} else := {}
+}
 
 _max_degradation(metric) := m if {
 	m := _limits[metric]
@@ -33,6 +30,9 @@ _max_degradation(metric) := m if {
 	m := _limits["default"]
 	is_number(m)
 }
+
+# Indexes of the tests that report a numeric degradation or a pass/fail verdict.
+_judged := {i | some i, r in entries; is_number(r.degradation)} | {i | some i, r in entries; is_boolean(r.passed)}
 
 # METADATA
 # title: Robustness degradation within tier maximum
@@ -51,7 +51,6 @@ _max_degradation(metric) := m if {
 #     iso_42001: [A.6.2.4]
 violation contains v if {
 	some i, r in entries
-	is_object(r)
 	degradation := r.degradation
 	is_number(degradation)
 	maximum := _max_degradation(r.metric)
@@ -79,7 +78,6 @@ violation contains v if {
 #   requires: [/robustness]
 violation contains v if {
 	some i, r in entries
-	is_object(r)
 	r.passed == false
 	v := {
 		"control": "MLG-ROB-001",
@@ -119,10 +117,9 @@ missing_evidence contains m if {
 #   severity: medium
 #   requires: [/robustness, /subject/risk_tier]
 missing_evidence contains m if {
-	tier.known
 	some i, r in entries
-	not facts.has_number(r, "degradation")
-	not facts.has_boolean(r, "passed")
+	not i in _judged
+	tier.known
 	m := {
 		"control": "MLG-ROB-001",
 		"path": sprintf("/robustness/%d/degradation", [i]),

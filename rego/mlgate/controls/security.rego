@@ -9,49 +9,39 @@ package mlgate.controls.security
 import data.mlgate.lib.clock
 import data.mlgate.lib.tier
 
-_th := t if {
-	t := tier.thresholds.security
-	is_object(t)
-} else := {}
+# Read with field references only, so no object guard is needed: an absent or
+# malformed entry leaves every _th.<field> undefined.
+_th := tier.thresholds.security
 
 _scans := s if {
 	s := input.security.scans
 	is_array(s)
 } else := []
 
-default _vulnerabilities_listed := false
-
-_vulnerabilities_listed if is_array(input.security.vulnerabilities)
-
+# The vulnerabilities list; undefined when the facts carry none (an empty list
+# is a clean scan: `_vulnerabilities` then holds, `not _vulnerabilities` does not).
 _vulnerabilities := v if {
 	v := input.security.vulnerabilities
 	is_array(v)
-} else := []
-
-_severities := {v.severity | some v in _vulnerabilities; is_object(v); is_string(v.severity)}
-
-# {severity: indexes} of the reported vulnerabilities (computed once, not per vulnerability).
-_by_severity[severity] := {i | some i, v in _vulnerabilities; is_object(v); v.severity == severity} if {
-	some severity in _severities
 }
 
-# Every vulnerability of a severity whose number exceeds the tier's maximum.
-_excess contains {"index": i, "severity": severity, "maximum": maximum, "found": count(found)} if {
+# The severities whose number of vulnerabilities exceeds the tier's maximum:
+# {severity: {"maximum": n, "found": [index, ...]}}. One pass over the
+# vulnerabilities per severity the tier limits (critical, high), not per
+# severity reported.
+_over_limit[severity] := {"maximum": maximum, "found": found} if {
 	limits := _th.max_vulnerabilities
 	is_object(limits)
 	some severity, maximum in limits
 	is_number(maximum)
-	found := _by_severity[severity]
+	found := [i | some i, v in _vulnerabilities; v.severity == severity]
 	count(found) > maximum
-	some i in found
 }
 
-_vulnerability_message(x) := sprintf(
+_vulnerability_message(v, severity, over) := sprintf(
 	"%v in %v is %v severity; at most %v allowed at the %s tier, %v found",
-	[v.id, v.package, x.severity, x.maximum, tier.name, x.found],
-) if {
-	v := _vulnerabilities[x.index]
-}
+	[v.id, v.package, severity, over.maximum, tier.name, count(over.found)],
+)
 
 # METADATA
 # title: Vulnerability scan performed
@@ -86,7 +76,7 @@ missing_evidence contains m if {
 missing_evidence contains m if {
 	_th.scan_required == true
 	count(_scans) > 0
-	not _vulnerabilities_listed
+	not _vulnerabilities
 	m := {
 		"control": "MLG-SEC-001",
 		"path": "/security/vulnerabilities",
@@ -109,16 +99,17 @@ missing_evidence contains m if {
 #     nist_ai_rmf: [MEASURE 2.7]
 #     eu_ai_act: [Art. 15]
 violation contains v if {
-	some x in _excess
-	x.severity == "critical"
+	over := _over_limit.critical
+	some i in over.found
+	vuln := _vulnerabilities[i]
 	v := {
 		"control": "MLG-SEC-002",
 		"rule": "critical_vulnerabilities_above_maximum",
 		"severity": "critical",
-		"message": _vulnerability_message(x),
-		"expected": {"severity": "critical", "max_vulnerabilities": x.maximum},
-		"actual": _vulnerabilities[x.index].id,
-		"evidence": sprintf("/security/vulnerabilities/%d", [x.index]),
+		"message": _vulnerability_message(vuln, "critical", over),
+		"expected": {"severity": "critical", "max_vulnerabilities": over.maximum},
+		"actual": vuln.id,
+		"evidence": sprintf("/security/vulnerabilities/%d", [i]),
 	}
 }
 
@@ -137,16 +128,17 @@ violation contains v if {
 #     nist_ai_rmf: [MEASURE 2.7]
 #     eu_ai_act: [Art. 15]
 violation contains v if {
-	some x in _excess
-	x.severity == "high"
+	over := _over_limit.high
+	some i in over.found
+	vuln := _vulnerabilities[i]
 	v := {
 		"control": "MLG-SEC-003",
 		"rule": "high_vulnerabilities_above_maximum",
 		"severity": "high",
-		"message": _vulnerability_message(x),
-		"expected": {"severity": "high", "max_vulnerabilities": x.maximum},
-		"actual": _vulnerabilities[x.index].id,
-		"evidence": sprintf("/security/vulnerabilities/%d", [x.index]),
+		"message": _vulnerability_message(vuln, "high", over),
+		"expected": {"severity": "high", "max_vulnerabilities": over.maximum},
+		"actual": vuln.id,
+		"evidence": sprintf("/security/vulnerabilities/%d", [i]),
 	}
 }
 

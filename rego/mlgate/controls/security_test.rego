@@ -90,3 +90,12 @@ test_malformed_completion_time_raises_no_error if {
 	ms := _missing(_facts({"scans": [bad], "vulnerabilities": []}))
 	{m.control | some m in ms} == {"MLG-SEC-004"}
 }
+
+test_violation_message_names_the_vulnerability_and_the_count_found if {
+	inp := _facts({"scans": [_scan], "vulnerabilities": [_vuln("GHSA-5", "critical"), _vuln("GHSA-6", "high"), _vuln("GHSA-7", "high")]})
+	{v.message | some v in _violations(inp)} == {
+		"GHSA-5 in pkg is critical severity; at most 0 allowed at the high tier, 1 found",
+		"GHSA-6 in pkg is high severity; at most 1 allowed at the high tier, 2 found",
+		"GHSA-7 in pkg is high severity; at most 1 allowed at the high tier, 2 found",
+	}
+}

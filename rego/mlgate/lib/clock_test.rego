@@ -65,3 +65,14 @@ test_age_is_measured_from_evaluation_time if {
 	clock.age_ns("2025-06-01T12:00:00Z") == clock.days_ns(1) with input as _at("2025-06-02T12:00:00Z")
 	clock.days_ns(14) == 1209600000000000
 }
+
+test_leap_days_follow_the_gregorian_calendar if {
+	clock.valid("1600-02-29T00:00:00Z")
+	clock.valid("2096-02-29T23:59:59+01:00")
+	not clock.valid("1900-02-29T00:00:00Z")
+	not clock.valid("2023-02-29T00:00:00Z")
+	not clock.valid("2024-02-30T00:00:00Z")
+	clock.valid("2023-02-28T00:00:00Z")
+	clock.valid("2023-04-30T00:00:00Z")
+	not clock.valid("2023-06-31T00:00:00Z")
+}

@@ -4,29 +4,34 @@
 #   Overall (unsliced) measurements of canonical metrics. A metric that has no
 #   numeric overall value is unmeasured: the rule that needs it reports
 #   missing evidence, never a pass and never a zero.
-#
-#   Performance notes (regorus evaluates every rule of an imported package on
-#   first use, memoises rules but not function calls): the rules here are the
-#   two name sets, built in one pass each; controls join the entries against
-#   their thresholds with an object lookup (thresholds[m.name]) instead of
-#   calling a per-name function that re-scans the entries.
 package mlgate.lib.metrics
+
+# Cost model (regorus, the embedded engine): every rule of an imported package
+# is evaluated once per decision, function calls are not memoised, and each
+# builtin or function call costs far more than a comparison. So the only
+# rules here are the ones every decision needs; lookups by name are functions
+# that compare names first and call builtins only for the entries that match.
 
 entries := m if {
 	m := input.metrics
 	is_array(m)
 } else := []
 
-# An entry measures the whole population, not a slice of it.
+# An entry measures the whole population, not a slice of it: it has no slice,
+# or its slice is not a non-empty object. (Three bodies instead of a negated
+# helper, so the usual entry, without a slice, costs no second call.)
 overall(m) if {
+	not m.slice
 	is_object(m)
-	not _sliced(m)
 }
 
-_sliced(m) if {
+overall(m) if {
 	s := m.slice
-	is_object(s)
-	count(s) > 0
+	not is_object(s)
+}
+
+overall(m) if {
+	m.slice == {}
 }
 
 # The numeric value of an overall entry (undefined for slices, nulls, text).
@@ -36,26 +41,50 @@ overall_value(m) := v if {
 	overall(m)
 }
 
-# Names with at least one overall entry, and with at least one numeric overall value.
-_names := {name | some m in entries; name := m.name; is_string(name); not _sliced(m)}
+# Names with a numeric overall value, built once (thresholds and baselines are
+# then checked by set membership). The usual entry has no slice at all and is
+# judged without a function call.
+measured_names contains name if {
+	some m in entries
+	not m.slice
+	is_number(m.value)
+	name := m.name # bound in the body: an undefined head term empties the whole set in regorus
+}
 
-_measured_names := {name | some m in entries; name := m.name; is_string(name); is_number(m.value); not _sliced(m)}
+measured_names contains name if {
+	some m in entries
+	m.slice
+	is_number(m.value)
+	overall(m)
+	name := m.name
+}
 
 # Indexes of the overall entries named name (measured or null).
-named(name) := {i | some i, m in entries; m.name == name; is_string(name); overall(m)}
+named(name) := {i | is_string(name); some i, m in entries; m.name == name; overall(m)}
 
 # {index: value} of the numeric overall measurements of name.
-measured(name) := {i: v | some i, m in entries; m.name == name; is_string(name); v := overall_value(m)}
+measured(name) := {i: v | is_string(name); some i, m in entries; m.name == name; v := overall_value(m)}
 
 # JSON pointers to report when name has no numeric overall measurement.
-unmeasured_paths(name) := {"/metrics"} if {
-	not name in _names
-} else := {sprintf("/metrics/%d/value", [i]) | some i in named(name)} if {
-	not name in _measured_names
+unmeasured_paths(name) := paths if {
+	not _measured(name)
+	paths := _unmeasured_paths(named(name))
 }
+
+_measured(name) if {
+	is_string(name)
+	name in measured_names
+}
+
+_unmeasured_paths(indexes) := {"/metrics"} if {
+	count(indexes) == 0
+} else := {sprintf("/metrics/%d/value", [i]) | some i in indexes}
+
+# The metric catalog (data.mlgate.metrics), read once per evaluation.
+_catalog := data.mlgate.metrics
 
 # The metric's direction from data.mlgate.metrics ("higher" or "lower").
 direction(name) := d if {
-	d := data.mlgate.metrics[name].direction
+	d := _catalog[name].direction
 	d in {"higher", "lower"}
 }

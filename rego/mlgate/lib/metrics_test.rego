@@ -45,3 +45,17 @@ test_direction_comes_from_data if {
 	metrics.direction("latency_p99_ms") == "lower"
 	not metrics.direction("not_a_metric")
 }
+
+test_entry_without_name_hides_no_other_measurement if {
+	inp := {"metrics": [{"value": 0.9}, {"name": "roc_auc", "value": 0.86}, {"name": 3, "value": 1}]}
+	metrics.measured_names == {"roc_auc", 3} with input as inp
+	not metrics.unmeasured_paths("roc_auc") with input as inp
+	metrics.unmeasured_paths(3) == {"/metrics"} with input as inp
+}
+
+test_slice_that_is_not_an_object_counts_as_overall if {
+	inp := {"metrics": [{"name": "f1", "value": 0.5, "slice": "north"}, {"name": "recall", "value": 0.6, "slice": {"region": "north"}}]}
+	metrics.measured("f1") == {0: 0.5} with input as inp
+	metrics.measured("recall") == {} with input as inp
+	metrics.unmeasured_paths("recall") == {"/metrics"} with input as inp
+}

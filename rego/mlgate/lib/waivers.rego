@@ -16,13 +16,14 @@ entries := w if {
 	is_array(w)
 } else := []
 
-# A well-formed waiver that names this subject.
-_for_subject(w) if {
-	is_object(w)
+# Well-formed waivers that name this subject (computed once for live and
+# expired; the cheap model comparison first).
+_subject_waivers contains w if {
+	some w in entries
+	w.model == input.subject.name
 	every field in _fields {
 		is_string(w[field])
 	}
-	w.model == input.subject.name
 }
 
 # The waiver's public record (the fields a decision reports).
@@ -30,16 +31,14 @@ _record(w) := {field: w[field] | some field in _fields}
 
 # Live waivers for this subject (their public records).
 live contains r if {
-	some w in entries
-	_for_subject(w)
+	some w in _subject_waivers
 	clock.after_evaluation(w.expires_at)
 	r := _record(w)
 }
 
 # Expired waivers for this subject.
 expired contains r if {
-	some w in entries
-	_for_subject(w)
+	some w in _subject_waivers
 	clock.at_or_before_evaluation(w.expires_at)
 	r := _record(w)
 }
