@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlgate.bundles.metadata import RuleAnnotation, read_annotations
+from mlgate.bundles.reach import reachable_packages
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,15 @@ def controls_of(annotations: list[RuleAnnotation]) -> list[ControlInfo]:
     return [_merge(cid, group, families) for cid, group in grouped.items()]
 
 
-def bundle_controls(modules: Mapping[str, str]) -> list[ControlInfo]:
-    return controls_of(read_annotations(modules))
+def bundle_controls(
+    modules: Mapping[str, str], entry_point: str | None = None
+) -> list[ControlInfo]:
+    """The bundle's controls; with ``entry_point``, only those that decision reaches."""
+    controls = controls_of(read_annotations(modules))
+    if entry_point is None:
+        return controls
+    reached = reachable_packages(modules, entry_point)
+    return [c for c in controls if c.package in reached]
 
 
 def _first(group: list[RuleAnnotation], attr: str) -> str:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from mlgate.bundles.controls import controls_of
 from mlgate.bundles.metadata import read_annotations
 from mlgate.bundles.sign import SIGNATURES
+from mlgate.bundles.thresholds import tiers_at
 
 if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle
@@ -26,9 +27,7 @@ _PACKAGE = re.compile(r"^\s*package\s+([\w.]+)", re.MULTILINE)
 
 def thresholds_of(bundle: Bundle) -> dict[str, Any]:
     """``data.mlgate.thresholds``: tier name → that tier's thresholds."""
-    gate = bundle.data.get("mlgate")
-    found = gate.get("thresholds") if isinstance(gate, dict) else None
-    return found if isinstance(found, dict) else {}
+    return tiers_at(bundle)
 
 
 def waivers_of(bundle: Bundle) -> list[Any]:

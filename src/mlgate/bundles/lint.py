@@ -17,7 +17,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from mlgate.bundles.findings import Finding, error, located, warning
-from mlgate.bundles.inspect import thresholds_of
+from mlgate.bundles.thresholds import thresholds_root, tiers_at
 from mlgate.errors import BundleError, MlgateError
 
 if TYPE_CHECKING:
@@ -86,13 +86,15 @@ def _denying_rule(
 
 
 def _thresholds(bundle: Bundle, annotations: list[RuleAnnotation]) -> list[Finding]:
-    tiers = thresholds_of(bundle)
     out: list[Finding] = []
     for a in annotations:
         who = a.control_id or a.rule
+        root = thresholds_root(bundle, a.package)
+        tiers = tiers_at(bundle, root)
         for path in a.threshold_paths:
             if not tiers:
-                why = f"{who} names threshold {path} but the bundle has no data.mlgate.thresholds"
+                where = ".".join(("data", *root))
+                why = f"{who} names threshold {path} but the bundle has no {where}"
                 out.append(error("threshold-missing", why, a.file, a.line))
             for tier, values in tiers.items():
                 if not _has_path(values, path.split(".")):

@@ -41,7 +41,8 @@ def _root(
 
 # Each module under mlgate.cli with a ``register(app)`` function adds its
 # commands; a new command group is a new module named here.
-_COMMAND_MODULES = ("check", "facts", "approve", "keys", "log", "replay", "report", "bundle")
+_COMMAND_MODULES: tuple[str, ...] = ("check", "facts", "approve", "keys", "log", "replay", "report")
+_COMMAND_MODULES += ("bundle", "monitor", "recertify")
 
 
 def _register() -> None:

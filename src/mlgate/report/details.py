@@ -30,7 +30,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mlgate.bundles.controls import ControlInfo, bundle_controls
+from mlgate.bundles.reach import entry_package
+from mlgate.bundles.thresholds import THRESHOLDS, thresholds_root, tiers_at
 from mlgate.decisions.model import Decision
+from mlgate.engine.base import DECISION_QUERY
 from mlgate.report.evidence import summarize
 from mlgate.report.locate import FactsLocator
 from mlgate.report.measures import mark_failed, measures_for
@@ -39,7 +42,6 @@ if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle
 
 DETAILS_VERSION = 1
-THRESHOLDS = ("mlgate", "thresholds")
 
 
 def display_path(path: str | Path) -> str:
@@ -64,11 +66,10 @@ def control_status(cid: str, doc: dict[str, Any]) -> str:
     return "pass"
 
 
-def tier_thresholds(bundle: Bundle, tier: str | None) -> dict[str, Any] | None:
-    node: Any = bundle.data
-    for part in THRESHOLDS:
-        node = node.get(part) if isinstance(node, dict) else None
-    value = node.get(tier) if isinstance(node, dict) and tier else None
+def tier_thresholds(
+    bundle: Bundle, tier: str | None, root: tuple[str, ...] = THRESHOLDS
+) -> dict[str, Any] | None:
+    value = tiers_at(bundle, root).get(tier) if tier else None
     return value if isinstance(value, dict) else None
 
 
@@ -78,7 +79,12 @@ def _rule_file(bundle: Bundle, rel: str) -> str:
 
 
 def _control_json(
-    info: ControlInfo, doc: dict[str, Any], bundle: Bundle, tier: str | None, th: dict[str, Any]
+    info: ControlInfo,
+    doc: dict[str, Any],
+    bundle: Bundle,
+    tier: str | None,
+    th: dict[str, Any],
+    root: tuple[str, ...],
 ) -> dict[str, Any]:
     out = info.to_json()
     out["rules"] = [{**r, "file": _rule_file(bundle, r["file"])} for r in out["rules"]]
@@ -89,7 +95,7 @@ def _control_json(
         for part in path.split("."):
             value = value.get(part) if isinstance(value, dict) else None
         if value is not None:
-            data_path = ".".join(("data", *THRESHOLDS, str(tier), path))
+            data_path = ".".join(("data", *root, str(tier), path))
             out["thresholds"].append({"path": path, "data_path": data_path, "value": value})
     return out
 
@@ -125,9 +131,12 @@ def build_details(
 ) -> dict[str, Any]:
     doc = decision.document
     tier = doc.get("risk_tier") if isinstance(doc.get("risk_tier"), str) else None
-    th = tier_thresholds(bundle, tier) or {}
-    infos = bundle_controls(bundle.modules)
-    controls = [_control_json(i, doc, bundle, tier, th) for i in infos]
+    entry = doc.get("entry_point")
+    entry_point = entry if isinstance(entry, str) else DECISION_QUERY
+    root = thresholds_root(bundle, entry_package(entry_point))
+    th = tier_thresholds(bundle, tier, root) or {}
+    infos = bundle_controls(bundle.modules, entry_point)
+    controls = [_control_json(i, doc, bundle, tier, th, root) for i in infos]
     controls += controls_named_in(doc, {i.id for i in infos})
     measures = [m for i in infos for m in measures_for(i, facts, th)]
     mark_failed(measures, decision.violations)
@@ -144,7 +153,7 @@ def build_details(
         "version": DETAILS_VERSION,
         "enforced": enforced,
         "tier": tier,
-        "thresholds_path": ".".join(("data", *THRESHOLDS, tier)) if tier and th else None,
+        "thresholds_path": ".".join(("data", *root, tier)) if tier and th else None,
         "controls": controls,
         "measures": measures,
         "evidence": summarize(facts),

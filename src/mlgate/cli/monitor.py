@@ -1,0 +1,181 @@
+"""``mlgate monitor`` and ``mlgate compare``: decisions about deployed models."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from mlgate.report.base import OutputFormat
+
+if TYPE_CHECKING:
+    from mlgate.decisions.model import Decision
+    from mlgate.gate import Checked
+    from mlgate.logstore.base import LogStore
+
+_BUNDLE = typer.Option(
+    None, "--bundle", "-b", help="Policy bundle directory or .tar.gz [default: shipped bundle]."
+)
+_ENGINE = typer.Option(
+    None, "--engine", "-e", help="auto | embedded | opa-url | opa-binary [env MLGATE_ENGINE]."
+)
+_OPA_URL = typer.Option(None, "--opa-url", help="OPA server URL [env MLGATE_OPA_URL].")
+_FORMAT = typer.Option(OutputFormat.TEXT, "--format", help="Output format.")
+_OUTPUT = typer.Option(None, "--output", "-o", help="Write the output to FILE instead of stdout.")
+_AT = typer.Option(None, "--at", help="Evaluation time (RFC 3339) instead of now.")
+_TIMEOUT = typer.Option(None, "--timeout", help="Seconds an engine call may take [default 30].")
+
+
+def monitor(
+    facts: list[Path] = typer.Option(
+        ..., "--facts", "-f", help="The model's facts (subject, risk tier, owner); repeatable."
+    ),
+    series: list[str] = typer.Option(
+        [],
+        "--series",
+        "-s",
+        metavar="NAME[:UNIT]=FILE",
+        help="A time series (JSON, CSV or a Prometheus query_range answer) of one signal, "
+        "e.g. latency_ms:ms=latency.json, prediction_confidence=conf.csv; repeatable.",
+    ),
+    baseline: list[str] = typer.Option(
+        [], "--baseline", metavar="NAME=FILE", help="The baseline series of a signal; repeatable."
+    ),
+    champion: list[str] = typer.Option(
+        [],
+        "--champion",
+        metavar="NAME=FILE",
+        help="The same signal measured on the champion: compares this model (the canary) "
+        "with it; repeatable.",
+    ),
+    drift: list[str] = typer.Option(
+        [], "--drift", metavar="FILE", help="An Evidently drift report (JSON); repeatable."
+    ),
+    window_days: float | None = typer.Option(
+        None, "--window-days", help="Trailing window in days [default: the tier's window.days]."
+    ),
+    bundle: str | None = _BUNDLE,
+    engine: str | None = _ENGINE,
+    opa_url: str | None = _OPA_URL,
+    output_format: OutputFormat = _FORMAT,
+    output: Path | None = _OUTPUT,
+    at: str | None = _AT,
+    timeout: float | None = _TIMEOUT,
+    log: str | None = typer.Option(
+        None, "--log", help="Also record the decision in this decision log (SQLite or URL)."
+    ),
+) -> None:
+    """Decide whether a deployed model is still fit: drift, latency, confidence, canary.
+
+    Exit codes as for check: 0 pass, 1 fail (the actions say what to do),
+    2 error, 4 insufficient evidence.
+
+    Example: mlgate monitor -f facts.yaml -s latency_ms:ms=p99.json
+    -s prediction_confidence=conf.csv --baseline prediction_confidence=last_month.csv
+    --drift drift.json
+    """
+    from mlgate.engine.select import EngineOptions
+    from mlgate.monitoring.build import Inputs
+    from mlgate.monitoring.monitor import monitor as run_monitor
+    from mlgate.monitoring.specs import SeriesSpec
+    from mlgate.report.detailed import attach_details
+
+    inputs = Inputs(
+        series=[SeriesSpec.parse(s) for s in series],
+        baselines=[SeriesSpec.parse(s) for s in baseline],
+        champions=[SeriesSpec.parse(s) for s in champion],
+        drift=list(drift),
+    )
+    store = _open_log(log)
+    try:
+        checked = run_monitor(
+            facts,
+            inputs,
+            bundle_location=bundle,
+            engine=EngineOptions.from_env(engine, opa_url, timeout),
+            evaluated_at=at,
+            window_days=window_days,
+        )
+        if store is not None:
+            _record(store, checked)
+    finally:
+        if store is not None:
+            store.close()
+    _finish(attach_details(checked, facts), output_format, output)
+
+
+def compare(
+    champion: Path = typer.Option(..., "--champion", help="The champion's facts (in production)."),
+    challenger: Path = typer.Option(..., "--challenger", help="The challenger's facts."),
+    bundle: str | None = _BUNDLE,
+    engine: str | None = _ENGINE,
+    opa_url: str | None = _OPA_URL,
+    output_format: OutputFormat = _FORMAT,
+    output: Path | None = _OUTPUT,
+    at: str | None = _AT,
+    timeout: float | None = _TIMEOUT,
+) -> None:
+    """Is the challenger no worse than the champion beyond the tier's margin on any metric?
+
+    Each canonical metric both measured (overall, matched on dataset and
+    split) is compared in its direction; the margins are the challenger's
+    tier's comparison.max_regression. Exit 0 pass, 1 fail, 2 error,
+    4 insufficient evidence (a champion metric the challenger lacks).
+
+    Example: mlgate compare --champion prod.yaml --challenger candidate.yaml
+    """
+    from mlgate.engine.select import EngineOptions
+    from mlgate.monitoring.monitor import compare as run_compare
+    from mlgate.report.detailed import attach_details
+
+    checked = run_compare(
+        champion,
+        challenger,
+        bundle_location=bundle,
+        engine=EngineOptions.from_env(engine, opa_url, timeout),
+        evaluated_at=at,
+    )
+    _finish(attach_details(checked, [champion, challenger]), output_format, output)
+
+
+def _open_log(log: str | None) -> LogStore | None:
+    if log is None:
+        return None
+    from mlgate.logstore.open import open_store
+
+    return open_store(log)
+
+
+def _record(store: LogStore, checked: Checked) -> None:
+    from mlgate.logstore.entry import decision_entry, default_actor
+    from mlgate.logstore.mask import configured_rules
+
+    mask = configured_rules(checked.bundle.data)
+    entry = decision_entry(
+        checked.decision, checked.facts, actor=default_actor(checked.facts), mask=mask
+    )
+    entry["kind"] = "monitoring"
+    store.append([entry])
+
+
+def _finish(decision: Decision, output_format: OutputFormat, output: Path | None) -> None:
+    from mlgate.cli.output import emit, use_color
+    from mlgate.monitoring.render import MonitoringTextFormatter
+
+    to_stdout = output is None or str(output) == "-"
+    if output_format is OutputFormat.TEXT:
+        text = MonitoringTextFormatter(color=to_stdout and use_color()).render(decision)
+    else:
+        text = output_format.to_formatter().render(decision)
+    emit(text, output)
+    if output_format is not OutputFormat.TEXT or not to_stdout:
+        for warning in decision.warnings:
+            print(f"mlgate: warning: {warning}", file=sys.stderr)
+    raise typer.Exit(int(decision.exit_code))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("monitor")(monitor)
+    app.command("compare")(compare)

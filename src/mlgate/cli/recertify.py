@@ -1,0 +1,98 @@
+"""``mlgate recertify``: re-evaluate every production model under a new bundle."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from mlgate.errors import UsageError
+
+
+def recertify(
+    bundle: str = typer.Option(..., "--bundle", "-b", help="The new policy bundle."),
+    facts_dir: Path | None = typer.Option(
+        None, "--facts-dir", help="A directory of facts files, one per production model."
+    ),
+    mlflow_registry: str | None = typer.Option(
+        None, "--mlflow-registry", metavar="URI", help="An MLflow tracking/registry URI."
+    ),
+    alias: str = typer.Option(
+        "production", "--alias", help="With --mlflow-registry: the alias of production versions."
+    ),
+    against: str | None = typer.Option(
+        None,
+        "--against",
+        metavar="BUNDLE",
+        help="Compare with this bundle's outcomes instead of the last logged decisions "
+        "[default with --no-log: the shipped bundle].",
+    ),
+    log: str | None = typer.Option(
+        None, "--log", help="Decision log [env MLGATE_LOG; default ~/.local/share/mlgate/log.db]."
+    ),
+    no_log: bool = typer.Option(
+        False, "--no-log", help="Record nothing; compare with the shipped bundle (or --against)."
+    ),
+    engine: str = typer.Option(
+        "embedded",
+        "--engine",
+        "-e",
+        help="embedded, or opa-url (each worker asks OPA over a keep-alive session).",
+    ),
+    opa_url: str | None = typer.Option(
+        None, "--opa-url", help="OPA server URL [env MLGATE_OPA_URL]."
+    ),
+    workers: int | None = typer.Option(
+        None, "--workers", "-j", min=1, help="Parallel workers [default: the number of CPUs]."
+    ),
+    at: str | None = typer.Option(None, "--at", help="Evaluation time (RFC 3339) instead of now."),
+    as_json: bool = typer.Option(False, "--json", help="Print the changes as JSON."),
+    timeout: float = typer.Option(30.0, "--timeout", help="Seconds one evaluation may take."),
+) -> None:
+    """Re-evaluate every production model under BUNDLE and show whose outcome changes.
+
+    Each model's outcome is compared with its last logged decision (same name
+    and version), or with --against BUNDLE's. The new decisions are appended
+    to the decision log (one transaction per batch). A progress bar shows on a
+    terminal. Exit 0 when no outcome got worse, 1 when one did, 2 when a
+    model could not be evaluated.
+
+    Example: mlgate recertify --bundle policy-2026.12/ --facts-dir prod-facts/
+    """
+    from mlgate.fleet.recertify import recertify as run
+    from mlgate.fleet.sources import FactsDir, MlflowRegistry
+    from mlgate.fleet.table import ProgressBar, render_json, render_text
+
+    if (facts_dir is None) == (mlflow_registry is None):
+        raise UsageError("give exactly one of --facts-dir DIR and --mlflow-registry URI")
+    if no_log and log is not None:
+        raise UsageError("--log and --no-log contradict each other")
+    source = (
+        FactsDir(facts_dir)
+        if facts_dir is not None
+        else MlflowRegistry(str(mlflow_registry), alias)
+    )
+    bar = ProgressBar(len(source))
+    try:
+        summary = run(
+            source,
+            bundle_location=bundle,
+            against=against,
+            log=log,
+            record=not no_log,
+            engine=engine,
+            opa_url=opa_url or os.environ.get("MLGATE_OPA_URL"),
+            timeout=timeout,
+            workers=workers,
+            evaluated_at=at,
+            progress=bar,
+        )
+    finally:
+        bar.close()
+    typer.echo(render_json(summary) if as_json else render_text(summary), nl=False)
+    raise typer.Exit(summary.exit_code)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("recertify")(recertify)

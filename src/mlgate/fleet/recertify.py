@@ -1,0 +1,193 @@
+"""The library entry point behind ``mlgate recertify``.
+
+Every model of a source is evaluated under the new bundle (``pool``). Its
+outcome is compared with what it was before:
+
+* by default, the last decision logged for the same model name and version
+  (on the same evidence if there is one; a model never logged is ``new``);
+* with ``against`` (``--against BUNDLE``, and always with ``--no-log``), the
+  outcome of the same facts under that bundle (default: the shipped bundle).
+
+The new decisions are appended to the decision log ``batch`` at a time, one
+transaction per batch; a model whose facts cannot be evaluated is an error
+row, and the run goes on. Nothing but the changes is kept in memory.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mlgate.errors import UsageError
+
+if TYPE_CHECKING:
+    from mlgate.bundles.model import Bundle
+    from mlgate.fleet.sources import Item
+    from mlgate.fleet.work import Result
+    from mlgate.logstore.base import LogStore
+
+# How far from a pass an outcome is: a larger rank is worse.
+RANK = {"pass": 0, "needs_approval": 1, "insufficient_evidence": 2, "fail": 3}
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    name: str | None
+    version: str | None
+    before: str | None
+    after: str | None
+    error: str | None = None
+
+    @property
+    def kind(self) -> str:
+        if self.error is not None:
+            return "error"
+        if self.before is None:
+            return "new"
+        assert self.after is not None
+        if self.before == self.after:
+            return "unchanged"
+        return "worse" if RANK[self.after] > RANK[self.before] else "better"
+
+
+@dataclass
+class Summary:
+    bundle_revision: str
+    compared_with: str
+    total: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    outcomes: dict[str, int] = field(default_factory=dict)  # under the new bundle
+    changes: list[Change] = field(default_factory=list)  # every row but the unchanged
+
+    def add(self, change: Change) -> None:
+        self.total += 1
+        self.counts[change.kind] = self.counts.get(change.kind, 0) + 1
+        after = change.after or "error"
+        self.outcomes[after] = self.outcomes.get(after, 0) + 1
+        if change.kind != "unchanged":
+            self.changes.append(change)
+
+    @property
+    def exit_code(self) -> int:
+        """2 when a model could not be evaluated, 1 when one got worse, else 0."""
+        if self.counts.get("error"):
+            return 2
+        return 1 if self.counts.get("worse") else 0
+
+
+def recertify(
+    items: Iterable[Item],
+    *,
+    bundle_location: str | Path,
+    against: str | Path | None = None,
+    log: str | None = None,
+    record: bool = True,
+    engine: str = "embedded",
+    opa_url: str | None = None,
+    timeout: float = 30.0,
+    workers: int | None = None,
+    batch: int = 500,
+    evaluated_at: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Summary:
+    from mlgate.fleet.pool import run_ordered
+    from mlgate.fleet.work import Setup
+    from mlgate.logstore.entry import default_actor
+
+    if engine not in ("embedded", "opa-url"):
+        raise UsageError(f"recertify runs on the embedded engine or an OPA server, not {engine}")
+    if against is None and not record:
+        from mlgate.gate import default_bundle
+
+        against = default_bundle()
+    if engine == "opa-url" and against is not None:
+        raise UsageError(
+            "with --engine opa-url the outcomes are compared with the decision log; one OPA "
+            "server cannot hold two bundles (drop --against / --no-log, or use the embedded engine)"
+        )
+    bundle = _checked_bundle(bundle_location)
+    if against is not None:
+        _checked_bundle(against)
+    if engine == "opa-url":
+        _push(bundle_location, opa_url, timeout)
+    store = _open(log) if record else None
+    setup = Setup(
+        bundle=str(bundle_location),
+        against=str(against) if against is not None else None,
+        engine=engine,
+        opa_url=opa_url,
+        timeout=timeout,
+        evaluated_at=evaluated_at,
+        record=record,
+        actor=default_actor(),
+    )
+    compared = f"bundle {against}" if against is not None else "the last logged decision"
+    summary = Summary(bundle.revision, compared)
+    pending: list[dict[str, Any]] = []
+    try:
+        results = run_ordered(items, setup, workers=workers or os.cpu_count() or 1)
+        for result in results:
+            before = result.before if against is not None else _logged(store, result)
+            summary.add(
+                Change(
+                    result.label, result.name, result.version, before, result.after, result.error
+                )
+            )
+            if store is not None and result.entry is not None:
+                pending.append(result.entry)
+                if len(pending) >= batch:
+                    store.append(pending)
+                    pending = []
+            if progress is not None:
+                progress(summary.total)
+        if store is not None and pending:
+            store.append(pending)
+    finally:
+        if store is not None:
+            store.close()
+    return summary
+
+
+def _checked_bundle(location: str | Path) -> Bundle:
+    from mlgate.bundles.load import load_bundle
+    from mlgate.gate import require_entry_point
+
+    bundle = load_bundle(location)
+    require_entry_point(bundle)
+    return bundle
+
+
+def _push(location: str | Path, url: str | None, timeout: float) -> None:
+    from mlgate.bundles.load import load_bundle
+    from mlgate.engine.opa_rest import OpaRestEngine
+
+    if not url:
+        raise UsageError("--engine opa-url needs --opa-url URL (or MLGATE_OPA_URL)")
+    OpaRestEngine.from_bundle(load_bundle(location), url=url, timeout=timeout).close()
+
+
+def _open(log: str | None) -> LogStore:
+    from mlgate.logstore.open import open_store
+
+    return open_store(log)
+
+
+def _logged(store: LogStore | None, result: Result) -> str | None:
+    """The outcome last logged for the result's model name and version.
+
+    A decision on the same evidence (digest) is preferred, so that two facts
+    files of one version are each compared with their own last decision.
+    """
+    from mlgate.logstore.base import Query
+
+    if store is None or result.name is None or result.error is not None:
+        return None
+    query = Query(kind="decision", model=result.name, version=result.version)
+    rows = store.select(replace(query, evidence_digest=result.evidence_digest))
+    rows = rows or store.select(query)
+    outcome = rows[-1].columns.get("outcome") if rows else None
+    return outcome if outcome in RANK else None

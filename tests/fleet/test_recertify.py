@@ -1,0 +1,238 @@
+"""``mlgate recertify``: every model re-evaluated, outcome changes, log batches, progress."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from mlgate.cli.main import main
+from mlgate.fleet.recertify import recertify
+from mlgate.fleet.sources import FactsDir
+from mlgate.fleet.table import ProgressBar, render_text
+from mlgate.logstore.base import Query
+from mlgate.logstore.open import open_store
+from mlgate.logstore.sqlite import SqliteStore
+from mlgate.resources import bundle_dir
+
+REPO = Path(__file__).resolve().parents[2]
+AT = "2025-06-02T12:00:00Z"  # the evaluation time of the case the fleet copies
+PASSING = yaml.safe_load((REPO / "tests/cases/low_tier_minimal_evidence_passes.yaml").read_text())
+
+
+def _doc(name: str, auc: float) -> dict[str, Any]:
+    doc = json.loads(json.dumps(PASSING["facts"]))
+    doc["subject"]["name"] = name
+    doc["metrics"][0]["value"] = auc
+    return doc
+
+
+@pytest.fixture
+def fleet(tmp_path: Path) -> Path:
+    """Four low-tier models: AUC 0.90, 0.80, 0.72 (pass today) and 0.60 (fails today)."""
+    root = tmp_path / "fleet"
+    (root / "team-b").mkdir(parents=True)
+    for name, auc, where in [
+        ("alpha", 0.90, "alpha.json"),
+        ("bravo", 0.80, "bravo.yaml"),
+        ("charlie", 0.72, "team-b/charlie.json"),
+        ("delta", 0.60, "team-b/delta.yml"),
+    ]:
+        text = json.dumps(_doc(name, auc))
+        (root / where).write_text(
+            text if where.endswith("json") else yaml.safe_dump(json.loads(text))
+        )
+    (root / "README.md").write_text("not a facts file")
+    return root
+
+
+@pytest.fixture
+def stricter(tmp_path: Path) -> Path:
+    """The shipped bundle with the low tier's AUC minimum raised from 0.70 to 0.75."""
+    root = tmp_path / "stricter"
+    shutil.copytree(bundle_dir(), root)
+    path = root / "mlgate" / "thresholds" / "data.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["low"]["performance"]["minimum"]["roc_auc"] = 0.75
+    path.write_text(yaml.safe_dump(data))
+    return root
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main(["recertify", "--at", AT, *args])
+    return code, capsys.readouterr().out
+
+
+def test_facts_dir_lists_facts_files_only_sorted(fleet: Path) -> None:
+    labels = [Path(i.label).name for i in FactsDir(fleet)]
+    assert labels == ["alpha.json", "bravo.yaml", "charlie.json", "delta.yml"]
+    assert len(FactsDir(fleet)) == 4
+
+
+def test_first_run_is_new_then_a_stricter_bundle_shows_who_got_worse(
+    fleet: Path, stricter: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = str(tmp_path / "log.db")
+    code, out = _run(capsys, "--bundle", str(bundle_dir()), "--facts-dir", str(fleet), "--log", log)
+    assert code == 0
+    assert out.splitlines()[-1].endswith("0 worse, 0 error, 0 better, 4 new, 0 unchanged")
+    code, out = _run(capsys, "--bundle", str(stricter), "--facts-dir", str(fleet), "--log", log)
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0].split() == ["MODEL", "BEFORE", "AFTER", "CHANGE"]
+    assert lines[1].split() == ["charlie", "3.2.0", "pass", "fail", "worse"]
+    assert len(lines) == 3  # the header, charlie, the totals
+    assert (
+        "(before: the last logged decision): 1 worse, 0 error, 0 better, 0 new, 3 unchanged"
+        in lines[2]
+    )
+    store = open_store(log)
+    try:
+        rows = store.select(Query(kind="decision"))
+        assert len(rows) == 8
+        assert all(r.document()["recertification"] is True for r in rows)
+        assert [r.columns["outcome"] for r in rows[4:]] == ["pass", "pass", "fail", "fail"]
+    finally:
+        store.close()
+
+
+def test_no_log_compares_with_the_shipped_bundle_and_records_nothing(
+    fleet: Path, stricter: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = _run(
+        capsys, "--bundle", str(stricter), "--facts-dir", str(fleet), "--no-log", "--json"
+    )
+    assert code == 1
+    doc = json.loads(out)
+    assert doc["compared_with"] == f"bundle {bundle_dir()}"
+    assert doc["counts"] == {"worse": 1, "error": 0, "better": 0, "new": 0, "unchanged": 3}
+    assert [(c["model"], c["before"], c["after"]) for c in doc["changes"]] == [
+        ("charlie", "pass", "fail")
+    ]
+    assert not (tmp_path / "decision-log.db").exists()
+
+
+def test_against_a_stricter_bundle_shows_who_got_better(
+    fleet: Path, stricter: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--bundle", str(bundle_dir()), "--against", str(stricter), "--facts-dir", str(fleet)]
+    code, out = _run(capsys, *args, "--no-log")
+    assert code == 0
+    assert "charlie 3.2.0" in out and "better" in out
+
+
+def test_a_bad_facts_file_is_an_error_row_and_the_run_goes_on(
+    fleet: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (fleet / "broken.json").write_text('{"apiVersion": "mlgate/v1", "kind": "ModelFacts"}')
+    log = str(tmp_path / "log.db")
+    code, out = _run(capsys, "--bundle", str(bundle_dir()), "--facts-dir", str(fleet), "--log", log)
+    assert code == 2
+    error_row = next(line for line in out.splitlines() if "broken.json" in line)
+    assert "error: " in error_row and error_row.rstrip().endswith("error")
+    assert "4 new" in out.splitlines()[-1]
+    store = open_store(log)
+    try:
+        assert len(store.select(Query(kind="decision"))) == 4
+    finally:
+        store.close()
+
+
+def test_decisions_are_appended_one_transaction_per_batch(
+    fleet: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sizes: list[int] = []
+    original = SqliteStore.append
+
+    def spy(self: SqliteStore, entries: Any) -> Any:
+        sizes.append(len(entries))
+        return original(self, entries)
+
+    monkeypatch.setattr(SqliteStore, "append", spy)
+    summary = recertify(
+        FactsDir(fleet),
+        bundle_location=bundle_dir(),
+        log=str(tmp_path / "log.db"),
+        batch=3,
+        workers=2,
+        evaluated_at=AT,
+    )
+    assert summary.total == 4
+    assert sizes == [3, 1]
+
+
+def test_progress_bar_only_on_a_terminal() -> None:
+    quiet = io.StringIO()
+    bar = ProgressBar(3, quiet, every=0)
+    bar(1)
+    bar.close()
+    assert quiet.getvalue() == ""
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    loud = Tty()
+    bar = ProgressBar(4, loud, every=0)
+    bar(2)
+    bar(4)
+    bar.close()
+    assert (
+        "\r2/4 [" in loud.getvalue() and "\r4/4 [" in loud.getvalue() and "100%" in loud.getvalue()
+    )
+
+
+def test_the_opa_rest_path_gives_the_same_outcomes(
+    fleet: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.opa_double import OpaDouble
+
+    log = str(tmp_path / "log.db")
+    double = OpaDouble().start()
+    try:
+        args = ["--bundle", str(bundle_dir()), "--facts-dir", str(fleet), "--log", log]
+        code, out = _run(capsys, *args, "-e", "opa-url", "--opa-url", double.url, "-j", "3")
+        assert code == 0 and "4 new" in out
+        code, out = _run(capsys, *args)  # embedded now, compared with the OPA decisions
+        assert code == 0 and "4 unchanged" in out
+    finally:
+        double.stop()
+
+
+def test_opa_url_cannot_compare_with_another_bundle(
+    fleet: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--bundle", str(bundle_dir()), "--facts-dir", str(fleet), "--no-log"]
+    assert main(["recertify", *args, "-e", "opa-url", "--opa-url", "http://127.0.0.1:9"]) == 2
+    assert "one OPA server cannot hold two bundles" in capsys.readouterr().err
+
+
+def test_usage_errors(fleet: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["recertify", "--bundle", str(bundle_dir())]) == 2
+    assert "exactly one of --facts-dir" in capsys.readouterr().err
+    assert (
+        main(["recertify", "--bundle", str(bundle_dir()), "--facts-dir", str(tmp_path / "none")])
+        == 2
+    )
+    assert "no such directory" in capsys.readouterr().err
+    assert (
+        main(["recertify", "--bundle", str(tmp_path), "--facts-dir", str(fleet), "--no-log"]) == 2
+    )
+    assert "mlgate: error:" in capsys.readouterr().err
+
+
+def test_text_table_orders_worse_first() -> None:
+    from mlgate.fleet.recertify import Change, Summary
+
+    summary = Summary("r1", "the last logged decision")
+    summary.add(Change("a", "a", "1", "fail", "pass"))
+    summary.add(Change("b", "b", "1", "pass", "fail"))
+    summary.add(Change("c", "c", "1", "pass", "pass"))
+    lines = render_text(summary).splitlines()
+    assert [line.split()[0] for line in lines[1:3]] == ["b", "a"]
+    assert summary.exit_code == 1
