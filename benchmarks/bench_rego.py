@@ -157,18 +157,31 @@ def large_input(vulnerabilities: int = 500, metrics: int = 200) -> dict[str, Any
         {"name": m["name"], "value": m["value"], "dataset": "baseline"}
         for m in base
         if isinstance(m.get("value"), (int, float))
-    ] + [{"name": f"custom_metric_{k}", "value": 0.6, "dataset": "baseline"} for k in range(1, 60, 3)]
+    ] + [
+        {"name": f"custom_metric_{k}", "value": 0.6, "dataset": "baseline"} for k in range(1, 60, 3)
+    ]
     doc["fairness"] = doc["fairness"] + [
         {**f, "sensitive_feature": feature}
         for feature in ("age_band", "region", "income_band", "marital_status")
         for f in doc["fairness"]
     ]
     doc["robustness"] = [
-        {"test": f"perturbation_{i}", "metric": "roc_auc", "value": 0.86, "baseline": 0.874, "degradation": 0.014}
+        {
+            "test": f"perturbation_{i}",
+            "metric": "roc_auc",
+            "value": 0.86,
+            "baseline": 0.874,
+            "degradation": 0.014,
+        }
         for i in range(20)
     ]
     doc["approvals"] = doc["approvals"] + [
-        {"role": "reviewer", "principal": f"reviewer-{i}", "decision": "approve", "at": "2026-11-21T10:00:00Z"}
+        {
+            "role": "reviewer",
+            "principal": f"reviewer-{i}",
+            "decision": "approve",
+            "at": "2026-11-21T10:00:00Z",
+        }
         for i in range(8)
     ]
     return doc
@@ -202,7 +215,9 @@ def _per_call(fn: Callable[[], object], budget_s: float) -> float:
             return elapsed / calls * 1000
 
 
-def _samples(engines: list[Engine], inputs: dict[str, str], rounds: int, budget: float) -> dict[tuple[str, str, str], list[float]]:
+def _samples(
+    engines: list[Engine], inputs: dict[str, str], rounds: int, budget: float
+) -> dict[tuple[str, str, str], list[float]]:
     """{(engine, input, measurement): [ms per call, one per round]}, interleaved."""
     samples: dict[tuple[str, str, str], list[float]] = {}
 
@@ -220,23 +235,40 @@ def _samples(engines: list[Engine], inputs: dict[str, str], rounds: int, budget:
 
                 add((e.label, name, "decision (set input + eval)"), decision)
                 eng.set_input_json(text)
-                add((e.label, name, "decision (eval only)"), lambda eng=eng: eng.eval_query_as_json("data.mlgate.decision"))
-                add((e.label, name, "floor: set input"), lambda eng=eng, text=text: eng.set_input_json(text))
+                add(
+                    (e.label, name, "decision (eval only)"),
+                    lambda eng=eng: eng.eval_query_as_json("data.mlgate.decision"),
+                )
+                add(
+                    (e.label, name, "floor: set input"),
+                    lambda eng=eng, text=text: eng.set_input_json(text),
+                )
                 eng.set_input_json(text)
                 add((e.label, name, "floor: eval 1"), lambda eng=eng: eng.eval_query_as_json("1"))
                 for package in e.packages():
                     deps = e.closure(package)
                     alone, without = _query(deps | {package}), _query(deps)
-                    add((e.label, name, f"{package} alone"), lambda eng=eng, q=alone: eng.eval_query_as_json(q))
-                    add((e.label, name, f"{package} deps"), lambda eng=eng, q=without: eng.eval_query_as_json(q))
+                    add(
+                        (e.label, name, f"{package} alone"),
+                        lambda eng=eng, q=alone: eng.eval_query_as_json(q),
+                    )
+                    add(
+                        (e.label, name, f"{package} deps"),
+                        lambda eng=eng, q=without: eng.eval_query_as_json(q),
+                    )
     return samples
 
 
-def _report(engines: list[Engine], inputs: dict[str, str], samples: dict[tuple[str, str, str], list[float]]) -> None:
+def _report(
+    engines: list[Engine], inputs: dict[str, str], samples: dict[tuple[str, str, str], list[float]]
+) -> None:
     med = {key: statistics.median(values) for key, values in samples.items()}
     labels = [e.label for e in engines]
     for name in inputs:
-        print(f"\n== input: {name} ({len(inputs[name]) / 1024:.1f} KiB JSON), ms per evaluation, median")
+        print(
+            f"\n== input: {name} ({len(inputs[name]) / 1024:.1f} KiB JSON),"
+            " ms per evaluation, median"
+        )
         header = "".join(f"{label:>12s}" for label in labels)
         ratio = "   ratio" if len(labels) == 2 else ""
         print(f"{'':44s}{header}{ratio}")
@@ -246,7 +278,12 @@ def _report(engines: list[Engine], inputs: dict[str, str], samples: dict[tuple[s
             r = f"{values[1] / values[0]:8.2f}" if len(values) == 2 and values[0] > 0 else ""
             print(f"{title:44s}{cells}{r}")
 
-        for what in ("decision (set input + eval)", "decision (eval only)", "floor: set input", "floor: eval 1"):
+        for what in (
+            "decision (set input + eval)",
+            "decision (eval only)",
+            "floor: set input",
+            "floor: eval 1",
+        ):
             row(what, [med[(label, name, what)] for label in labels])
         rate = [1000 / med[(label, name, "decision (set input + eval)")] for label in labels]
         print(f"{'decisions/s (target >= 2000)':44s}" + "".join(f"{r:12.0f}" for r in rate))
@@ -256,7 +293,11 @@ def _report(engines: list[Engine], inputs: dict[str, str], samples: dict[tuple[s
             for label in labels:
                 alone = med.get((label, name, f"{package} alone"))
                 deps = med.get((label, name, f"{package} deps"))
-                cells.append("" if alone is None or deps is None else f"{max(alone - deps, 0):6.3f} ({alone:5.2f})")
+                cells.append(
+                    ""
+                    if alone is None or deps is None
+                    else f"{max(alone - deps, 0):6.3f} ({alone:5.2f})"
+                )
             print(f"  {package:42s}" + "".join(f"{c:>16s}" for c in cells))
 
 
@@ -276,8 +317,12 @@ def check_same_decisions(engines: list[Engine], inputs: dict[str, dict[str, Any]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--bundle", default=str(REPO / "rego"), help="bundle to measure (default: rego/)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--bundle", default=str(REPO / "rego"), help="bundle to measure (default: rego/)"
+    )
     parser.add_argument("--baseline", help="bundle to compare with: a directory or git:<ref>")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (median taken)")
     parser.add_argument("--budget", type=float, default=0.2, help="seconds per sample")

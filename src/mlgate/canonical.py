@@ -25,6 +25,16 @@ _MAX_SHOWN = 60
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 
+def json_copy(value: Any) -> Any:
+    """A deep copy of a JSON value (dicts, lists, scalars): several times faster
+    than ``copy.deepcopy``, which also handles cycles and objects JSON has not."""
+    if isinstance(value, dict):
+        return {k: json_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_copy(v) for v in value]
+    return value
+
+
 def canonical_json(obj: Any) -> bytes:
     """The canonical UTF-8 bytes of a JSON value; ``ValueError`` for NaN/Infinity."""
     try:

@@ -18,13 +18,12 @@ never conflict. Inputs are not modified.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from mlgate.canonical import canonical_json, show
+from mlgate.canonical import canonical_json, json_copy, show
 from mlgate.errors import FactsConflictError
 
 _METRIC_KEY = ("name", "dataset", "split", "slice")
@@ -83,7 +82,7 @@ class _Merger:
             who = _Who(who.origin, source["tool"])
         for key, value in new.items():
             if key in PROVENANCE:
-                target.setdefault(key, copy.deepcopy(value))
+                target.setdefault(key, json_copy(value))
             else:
                 self.value(target, key, value, (*spath, key), f"{where}/{key}", (*kpath, key), who)
 
@@ -103,11 +102,11 @@ class _Merger:
         ):
             self.keyed_list(parent.setdefault(key, []), new, spath, where, kpath, who)
         elif old is _MISSING:
-            parent[key] = copy.deepcopy(new)
+            parent[key] = json_copy(new)
         elif not same(old, new):
             prior = self.owners.get(kpath, _Who("an earlier fragment", None))
             if self._wins(who, prior):
-                parent[key] = copy.deepcopy(new)
+                parent[key] = json_copy(new)
                 self.owners[kpath] = who
             elif not self._wins(prior, who):
                 raise FactsConflictError(
@@ -124,7 +123,7 @@ class _Merger:
             ident = _identity(item, fields)
             if not isinstance(item, dict):
                 if ident not in index:
-                    target.append(index.setdefault(ident, copy.deepcopy(item)))
+                    target.append(index.setdefault(ident, json_copy(item)))
                 continue
             if ident not in index:
                 target.append(index.setdefault(ident, {}))

@@ -16,20 +16,20 @@ not modified; a new document is returned.
 
 from __future__ import annotations
 
-import copy
 import math
 import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, TypeGuard
 
+from mlgate.canonical import json_copy
 from mlgate.facts.metrics import Direction, canonical_name, lookup
 
 DERIVED_BY = "mlgate"
 
 
 def normalize(doc: dict[str, Any]) -> dict[str, Any]:
-    out = copy.deepcopy(doc)
+    out: dict[str, Any] = json_copy(doc)
     for item in (*_items(out, "metrics"), *_items(out.get("change"), "baseline_metrics")):
         _canonical_metric_name(item)
     for item in _items(out, "robustness"):

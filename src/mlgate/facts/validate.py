@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from mlgate._fastschema import surely_valid
 from mlgate.canonical import show
 from mlgate.facts.metrics import MetricSpec, lookup
 from mlgate.resources import load_schema
@@ -68,8 +69,9 @@ def validate(doc: Any, *, partial: bool = False) -> Report:
     mapping such as ``subject`` may be completed by another fragment.
     """
     problems: set[Problem] = set()
-    for error in _validator().iter_errors(doc):
-        problems.update(_describe(error, partial))
+    if not (surely_valid(FACTS_SCHEMA, doc) and not _has_unreal_date(doc)):
+        for error in _validator().iter_errors(doc):
+            problems.update(_describe(error, partial))
     problems.update(_non_finite(doc))
     problems.update(_out_of_range(doc))
     return Report(sorted(problems, key=_sort_key), _unknown_sections(doc))
@@ -127,6 +129,21 @@ def _non_finite(doc: Any) -> Iterator[Problem]:
             stack.extend((v, (*path, k)) for k, v in node.items())
         elif isinstance(node, list):
             stack.extend((v, (*path, i)) for i, v in enumerate(node))
+
+
+def _has_unreal_date(doc: Any) -> bool:
+    """A string shaped like a timestamp that is no real date (only jsonschema places it)."""
+    stack: list[Any] = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if _TIMESTAMP.fullmatch(node) and _not_a_date(node):
+                return True
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
 
 
 def _out_of_range(doc: Any) -> Iterator[Problem]:

@@ -14,12 +14,11 @@ unmasked by mistake. The record lists every concrete path masked.
 
 from __future__ import annotations
 
-import copy
 import os
 from dataclasses import dataclass
 from typing import Any
 
-from mlgate.canonical import digest
+from mlgate.canonical import digest, json_copy
 from mlgate.logstore.errors import LogStoreError
 
 ENV_VAR = "MLGATE_LOG_MASK"
@@ -79,7 +78,8 @@ def configured_rules(bundle_data: dict[str, Any]) -> tuple[MaskRule, ...]:
 def apply(
     doc: dict[str, Any], rules: tuple[MaskRule, ...]
 ) -> tuple[dict[str, Any], list[dict[str, str]]]:
-    """A masked copy of ``doc`` and the ``{op, path}`` of every value masked.
+    """A masked copy of ``doc`` (``doc`` itself when nothing matches) and the
+    ``{op, path}`` of every value masked.
 
     Every path is matched against the document as given, so ``/l/0`` and
     ``/l/2`` name the first and third items even when both are removed.
@@ -89,7 +89,9 @@ def apply(
         for path in _expand(doc, rule.tokens()):
             if targets.get(path) != "remove":  # remove wins over hash
                 targets[path] = rule.op
-    out = copy.deepcopy(doc)
+    if not targets:
+        return doc, []  # nothing to mask: no copy (the caller serialises, never mutates)
+    out = json_copy(doc)
     applied: list[dict[str, str]] = []
     # Hashes first, then removals from the highest array index down.
     for path, op in sorted(
