@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from mlgate.bundles.controls import bundle_controls
@@ -105,3 +107,25 @@ def test_every_shipped_control_is_located_and_typed() -> None:
         for ref in c.rules:
             head = bundle.modules[ref.file].splitlines()[ref.line - 1]
             assert head.lstrip().startswith(ref.rule), (c.id, ref)
+
+
+def test_annotations_are_cached_and_a_corrupt_entry_is_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MLGATE_CACHE_DIR", str(tmp_path))
+    modules = {"mlgate/things.rego": SOURCE}
+    first = read_annotations(modules)
+    (entry,) = tmp_path.glob("annotations-*.json")
+    assert read_annotations(modules) == first
+    entry.write_text('[{"file": 1}]', encoding="utf-8")  # corrupt: parsed again
+    assert read_annotations(modules) == first
+    changed = read_annotations({"mlgate/things.rego": SOURCE.replace("high", "low")})
+    assert changed != first  # another text, another entry
+    assert len(list(tmp_path.glob("annotations-*.json"))) == 2
+
+
+def test_a_refused_block_is_not_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MLGATE_CACHE_DIR", str(tmp_path))
+    with pytest.raises(BundleError):
+        read_annotations({"a.rego": "package a\n# METADATA\n# title: [unclosed\np := 1\n"})
+    assert not list(tmp_path.glob("annotations-*.json"))

@@ -12,11 +12,13 @@ A block that is not valid YAML, or not a mapping, is a ``BundleError`` with
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from mlgate.cache import read_entry, write_entry
 from mlgate.errors import BundleError, InputError
 
 _MARKER = re.compile(r"^\s*#\s*METADATA\s*$")
@@ -76,11 +78,53 @@ class RuleAnnotation:
 
 
 def read_annotations(modules: Mapping[str, str]) -> list[RuleAnnotation]:
-    """Every METADATA block of ``modules`` (path → Rego source), in file and line order."""
+    """Every METADATA block of ``modules`` (path → Rego source), in file and line order.
+
+    Parsing the YAML blocks is most of a report's start-up, so the result is
+    remembered in mlgate's cache under a hash of the module paths and texts
+    (an entry that cannot be read is parsed again; a refused block is never
+    cached).
+    """
+    name = _cache_name(modules)
+    cached = _from_cache(read_entry(name))
+    if cached is not None:
+        return cached
     out: list[RuleAnnotation] = []
     for path in sorted(modules):
         out.extend(_annotations_of(path, modules[path]))
+    write_entry(name, [asdict(a) for a in out])
     return out
+
+
+_CACHE_VERSION = "1"
+
+
+def _cache_name(modules: Mapping[str, str]) -> str:
+    h = hashlib.sha256(_CACHE_VERSION.encode())
+    for path in sorted(modules):
+        h.update(b"\0" + path.encode() + b"\0" + modules[path].encode())
+    return f"annotations-{h.hexdigest()}.json"
+
+
+def _from_cache(raw: Any) -> list[RuleAnnotation] | None:
+    if not isinstance(raw, list):
+        return None
+    try:
+        out = [
+            RuleAnnotation(**{**item, "related_resources": tuple(item["related_resources"])})
+            for item in raw
+        ]
+    except (TypeError, KeyError):
+        return None
+    fields = ("file", "package", "rule", "title", "description")
+    ok = all(
+        isinstance(a.line, int)
+        and a.scope in ("package", "rule")
+        and all(isinstance(getattr(a, f), str) for f in fields)
+        and isinstance(a.custom, dict)
+        for a in out
+    )
+    return out if ok else None
 
 
 def _annotations_of(path: str, text: str) -> list[RuleAnnotation]:

@@ -13,26 +13,15 @@ evaluation as an engine error.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mlgate.cache import read_entry, write_entry
 from mlgate.engine.builtins import ScanResult
 
 if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle
 
 SCANNER_VERSION = "1"
-
-
-def cache_dir() -> Path:
-    explicit = os.environ.get("MLGATE_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "mlgate"
 
 
 def _key(bundle: Bundle, engine_version: str, include_tests: bool) -> str:
@@ -44,43 +33,26 @@ def _key(bundle: Bundle, engine_version: str, include_tests: bool) -> str:
     return h.hexdigest()
 
 
-def _read(path: Path) -> ScanResult | None:
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        refused, deviations = raw["refused"], raw["deviations"]
-    except (OSError, ValueError, KeyError, TypeError):
+def _from_json(raw: object) -> ScanResult | None:
+    if not isinstance(raw, dict):
         return None
+    refused, deviations = raw.get("refused"), raw.get("deviations")
     if not isinstance(refused, list) or not isinstance(deviations, dict):
         return None
     return ScanResult(refused=[str(r) for r in refused], deviations=dict(deviations))
 
 
-def _write(path: Path, result: ScanResult) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".scan-")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"refused": result.refused, "deviations": result.deviations}, handle)
-        os.replace(tmp, path)
-    except OSError:
-        pass
-
-
-def _path(bundle: Bundle, engine_version: str, include_tests: bool) -> Path | None:
-    if os.environ.get("MLGATE_NO_CACHE"):
-        return None
-    return cache_dir() / f"scan-{_key(bundle, engine_version, include_tests)}.json"
+def _name(bundle: Bundle, engine_version: str, include_tests: bool) -> str:
+    return f"scan-{_key(bundle, engine_version, include_tests)}.json"
 
 
 def peek_scan(bundle: Bundle, engine_version: str, include_tests: bool) -> ScanResult | None:
     """The remembered scan of this bundle, or None (then scan and ``store_scan``)."""
-    path = _path(bundle, engine_version, include_tests)
-    return _read(path) if path is not None else None
+    return _from_json(read_entry(_name(bundle, engine_version, include_tests)))
 
 
 def store_scan(
     bundle: Bundle, engine_version: str, include_tests: bool, result: ScanResult
 ) -> None:
-    path = _path(bundle, engine_version, include_tests)
-    if path is not None:
-        _write(path, result)
+    value = {"refused": result.refused, "deviations": result.deviations}
+    write_entry(_name(bundle, engine_version, include_tests), value)

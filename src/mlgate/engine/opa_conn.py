@@ -23,7 +23,6 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -67,6 +66,8 @@ def _retry_after(value: str | None) -> float | None:
     if text.isdigit():
         return float(text)
     try:
+        from email.utils import parsedate_to_datetime
+
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         return None
