@@ -12,7 +12,7 @@ import pytest
 
 from mlgate.canonical import digest
 from mlgate.cli.main import main
-from mlgate.logstore.mask import MaskRule, apply, parse_rules
+from mlgate.logstore.mask import MaskRule, apply, masked_strings, parse_rules, scrub
 from tests.conftest import minimal_facts
 
 # lower case: normalisation casefolds owner and actor, so a leak keeps this spelling
@@ -113,12 +113,6 @@ def test_masked_values_never_reach_the_stored_log(
     assert main(["log", "verify", "--log", str(log)]) == 0  # masking happens before hashing
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="masking covers only the record's `facts`: logstore.entry.decision_entry takes "
-    "`actor` from the unmasked context.actor, and the decision's details.evidence.sources "
-    "repeat each source file (issue 9 report)",
-)
 @pytest.mark.parametrize(
     ("pointer", "planted"),
     [("/context/actor", ACTOR), ("/metrics/*/source", SOURCE_FILE)],
@@ -136,3 +130,19 @@ def test_a_masked_value_is_not_stored_elsewhere_in_the_record(
     log, record = _check_with_mask(tmp_path, echo_bundle, write_facts, monkeypatch, rules)
     assert record["masked"]  # the facts copy was masked ...
     assert planted.encode() not in log.read_bytes()  # ... but not the rest of the record
+
+
+def test_masked_strings_and_scrub_replace_whole_values_only() -> None:
+    doc = {"context": {"actor": "ci-bot"}, "metrics": [{"source": {"file": "a.json"}}]}
+    applied = [
+        {"op": "hash", "path": "/context/actor"},
+        {"op": "remove", "path": "/metrics/0/source"},
+    ]
+    replacements = masked_strings(doc, applied)
+    assert replacements == {"ci-bot": digest("ci-bot"), "a.json": "(masked)"}
+    shown = {"files": ["a.json", "b.json"], "note": "a.json is here", "by": "ci-bot"}
+    assert scrub(shown, replacements) == {
+        "files": ["(masked)", "b.json"],
+        "note": "a.json is here",  # a substring is not a whole value
+        "by": digest("ci-bot"),
+    }

@@ -15,7 +15,7 @@ import os
 import socket
 from typing import TYPE_CHECKING, Any
 
-from mlgate.logstore.mask import MaskRule, apply
+from mlgate.logstore.mask import MaskRule, apply, masked_strings, scrub
 
 if TYPE_CHECKING:
     from mlgate.decisions.model import Decision
@@ -43,6 +43,23 @@ def decision_entry(
 ) -> dict[str, Any]:
     doc = decision.document
     masked_facts, masked = apply(facts, mask)
+    if masked:
+        # The record repeats some facts outside its ``facts`` copy: the actor, the
+        # provenance of each finding, the reports' details (evidence sources, files).
+        # A masked value is replaced there too, wherever it is a whole string.
+        replacements = masked_strings(facts, masked)
+        actor = replacements.get(actor, actor)
+        doc = {**doc}
+        details = doc.get("details")
+        if isinstance(details, dict):  # the parts that copy facts, not the controls
+            doc["details"] = {
+                k: scrub(v, replacements) if k in _DETAILS_FROM_FACTS else v
+                for k, v in details.items()
+            }
+        for key in ("violations", "missing_evidence", "waivers_applied"):
+            items = doc.get(key)
+            if isinstance(items, list):
+                doc[key] = [_scrub_source(item, replacements) for item in items]
     return {
         "v": ENTRY_VERSION,
         "kind": "decision",
@@ -58,6 +75,15 @@ def decision_entry(
         "masked": masked,
         "decision": doc,
     }
+
+
+_DETAILS_FROM_FACTS = ("evidence", "measures", "locations", "facts_files")
+
+
+def _scrub_source(item: Any, replacements: dict[str, str]) -> Any:
+    if isinstance(item, dict) and "source" in item:
+        return {**item, "source": scrub(item["source"], replacements)}
+    return item
 
 
 def approval_entry(record: dict[str, Any], decision: dict[str, Any]) -> dict[str, Any]:

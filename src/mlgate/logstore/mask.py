@@ -148,3 +148,52 @@ def _expand(doc: Any, tokens: list[str]) -> list[tuple[str, ...]]:
 
 def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
+
+
+MASKED = "(masked)"
+
+
+def masked_strings(doc: dict[str, Any], applied: list[dict[str, str]]) -> dict[str, str]:
+    """Each string value that ``applied`` masked in ``doc`` → what stands for it in the log
+    (its digest when hashed, ``(masked)`` when removed; removal wins)."""
+    out: dict[str, str] = {}
+    for item in applied:
+        tokens = [_unescape(t) for t in item["path"].split("/")[1:]]
+        node: Any = doc
+        for token in tokens:
+            if isinstance(node, dict) and token in node:
+                node = node[token]
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                node = None
+                break
+        for text in _strings(node):
+            if item["op"] == "remove" or out.get(text) != MASKED:
+                out[text] = MASKED if item["op"] == "remove" else digest(text)
+    return out
+
+
+def scrub(value: Any, replacements: dict[str, str]) -> Any:
+    """A copy of ``value`` with every string equal to a masked one replaced."""
+    if isinstance(value, str):
+        return replacements.get(value, value)
+    if isinstance(value, dict):
+        return {k: scrub(v, replacements) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub(v, replacements) for v in value]
+    return value
+
+
+def _strings(node: Any) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [s for v in node.values() for s in _strings(v)]
+    if isinstance(node, list):
+        return [s for v in node for s in _strings(v)]
+    return []
+
+
+def _unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
