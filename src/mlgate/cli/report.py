@@ -31,11 +31,12 @@ def report(
     Example: mlgate report decision.json -o report.html
     """
     from mlgate.cli.output import emit, use_color
+    from mlgate.report.history import with_history
     from mlgate.report.load import load_decision, with_bundle_details
     from mlgate.report.log_source import log_source
 
     loaded = load_decision(decision, [log_source(log)])
-    full = with_bundle_details(loaded, bundle)
+    full = with_history(with_bundle_details(loaded, bundle), log)
     color = output is None and use_color()
     emit(output_format.to_formatter(color=color).render(full), output)
 

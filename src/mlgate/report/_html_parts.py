@@ -223,3 +223,31 @@ def evidence_section(decision: Decision) -> str:
     if digests:
         out += "<h3>Pinned artifacts</h3>" + _table(["What", "Fact", "Digest"], digests, "digests")
     return f'<section id="evidence"><h2>Evidence</h2>{out}</section>'
+
+
+def history_section(decision: Decision) -> str:
+    """The model's past decisions from the log, newest first; this one marked."""
+    history = decision.document.get("history")
+    if not isinstance(history, list) or not history:
+        return ""
+    rows = []
+    for h in history:
+        current = h.get("decision_id") == decision.decision_id
+        mark = ' class="current"' if current else ""
+        outcome = str(h.get("outcome") or "")
+        rows.append(
+            f'<tr{mark} data-decision="{e(h.get("decision_id") or "")}">'
+            f'<td class="mono">{e(h.get("time") or "")}</td><td>{e(h.get("version") or "")}</td>'
+            f'<td><span class="pill {e(outcome)}">{e(view.VERDICT.get(outcome, outcome))}</span>'
+            f"{' (this report)' if current else ''}</td>"
+            f"<td>{e(h.get('bundle_revision') or '')}</td>"
+            f'<td class="mono">{e(h.get("decision_id") or "")}</td></tr>'
+        )
+    table = _table(["Time", "Version", "Outcome", "Bundle", "Decision id"], rows, "history")
+    return (
+        '<section id="history-section"><h2>Decision history of this model</h2>'
+        f"<p>The last {len(history)} decisions the decision log holds for "
+        f"{e(decision.subject.get('name', '?'))}, newest first "
+        "(<code>mlgate log verify</code> checks that the log is intact).</p>"
+        f"{table}</section>"
+    )

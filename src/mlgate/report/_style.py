@@ -45,6 +45,9 @@ code, .mono { font-family:ui-monospace,"DejaVu Sans Mono",monospace; font-size:1
 .pill.missing_evidence { background:var(--warn); }
 .pill.approval_required { background:var(--appr); }
 .pill.waived { background:var(--waive); color:#222; }
+.pill.insufficient_evidence { background:var(--warn); }
+.pill.needs_approval { background:var(--appr); }
+tr.current td { font-weight:bold; }
 .family { border:1px solid var(--line); border-radius:8px; padding:4px 14px 10px; margin:12px 0;
   break-inside:avoid; }
 .family p.desc { color:var(--muted); margin:0 0 6px; }

@@ -4,7 +4,8 @@ For a risk officer: the verdict and why in plain words, each control family
 with its thresholds against the actual values (inline SVG), the findings and
 missing evidence, the evidence sources with their digests, the approvals
 required and given, and the provenance (decision id, bundle revision and
-digest, input digest, engine). No script, no external resource; a
+digest, input digest, engine), and the model's decision history when the
+decision log holds one. No script, no external resource; a
 Content-Security-Policy forbids any load. Sections render from what the
 decision holds: without ``details`` the report shows the findings only.
 """
@@ -20,6 +21,7 @@ from mlgate.report._html_parts import (
     evidence_section,
     family_section,
     findings_section,
+    history_section,
     vulnerabilities_section,
 )
 from mlgate.report._style import CSS
@@ -109,6 +111,7 @@ class HtmlFormatter:
                 _families(decision, controls),
                 vulnerabilities_section(decision),
                 evidence_section(decision),
+                history_section(decision),
                 _provenance(decision),
             ]
         )
