@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -97,6 +97,22 @@ def check(
         help="Principals file that verifies logged approvals [env MLGATE_PRINCIPALS; "
         "default principals.yaml in the bundle directory].",
     ),
+    mlflow_writeback: bool = typer.Option(
+        False,
+        "--mlflow-writeback",
+        help="Tag the subject's MLflow model version with the outcome, decision id and bundle; "
+        "set --mlflow-alias on it only on a pass (exit 2 if MLflow does not take it).",
+    ),
+    mlflow_alias: str = typer.Option(
+        "certified", "--mlflow-alias", help="Alias --mlflow-writeback gives a passing version."
+    ),
+    tracking_uri: str | None = typer.Option(
+        None,
+        "--tracking-uri",
+        metavar="URI",
+        envvar="MLFLOW_TRACKING_URI",
+        help="MLflow tracking URI for --mlflow-writeback.",
+    ),
 ) -> None:
     """Evaluate facts against the policy bundle and print the decision.
 
@@ -118,6 +134,10 @@ def check(
         token_file=opa_token_file,
     )
     targets = parse_targets(output, output_format)
+    if mlflow_writeback:
+        from mlgate.report.mlflow_writeback import require_tracking_uri
+
+        require_tracking_uri(tracking_uri)
     if policy_changed_since is not None:
         from mlgate.bundles.freshness import PolicyChangedError
         from mlgate.report.detailed import require_fresh_policy
@@ -130,7 +150,10 @@ def check(
             print(f"mlgate: {stale.message}", file=sys.stderr)
             raise typer.Exit(enforcement_exit(int(stale.exit_code), "stale evidence")) from None
 
+    subjects: list[dict[str, Any]] = []
+
     def finish(checked: Checked) -> Decision:
+        subjects.append(checked.facts.get("subject") or {})
         return attach_details(checked, facts, enforced=enforce)
 
     if no_log:
@@ -154,6 +177,14 @@ def check(
     if not emit_all(decision, targets, color=use_color()):
         for warning in decision.warnings:
             print(f"mlgate: warning: {warning}", file=sys.stderr)
+    if mlflow_writeback:
+        from mlgate.report.mlflow_writeback import write_back_subject
+
+        done = write_back_subject(
+            decision, subjects[-1], tracking_uri=tracking_uri, alias=mlflow_alias
+        )
+        for line in done:
+            print(f"mlgate: {line}", file=sys.stderr)
     code = int(decision.exit_code)
     raise typer.Exit(code if enforce else enforcement_exit(code, decision.outcome))
 
