@@ -181,3 +181,46 @@ missing_evidence contains m if {
 		"message": sprintf("no baseline metrics for previous version %v", [_change.previous_version]),
 	}
 }
+
+# The metrics the tier holds to a threshold: a regression in one of them is what
+# change control is for, so an upgrade's baseline must cover each of them.
+_thresholded contains name if {
+	some name, _ in tier.thresholds.performance.minimum
+	is_string(name)
+}
+
+_thresholded contains name if {
+	some name, _ in tier.thresholds.performance.maximum
+	is_string(name)
+}
+
+_thresholded contains name if {
+	some name, _ in tier.thresholds.calibration.maximum
+	is_string(name)
+}
+
+# METADATA
+# title: No regression beyond tier margin
+# description: >-
+#   An upgrade's baseline leaves out a metric the tier thresholds and the
+#   facts measure: a regression in that metric could not be seen, so leaving
+#   it out is missing evidence.
+# custom:
+#   control_id: MLG-CHG-001
+#   severity: high
+#   requires: [/change/baseline_metrics, /subject/risk_tier]
+missing_evidence contains m if {
+	is_string(_change.previous_version)
+	count(_baseline_measurements) > 0 # none at all is MLG-CHG-002's missing evidence
+	some name in _thresholded
+	name in metrics.measured_names # an unmeasured one is MLG-PERF/CAL's missing evidence
+	not name in _baseline_names
+	m := {
+		"control": "MLG-CHG-001",
+		"path": "/change/baseline_metrics",
+		"message": sprintf(
+			"the baseline of version %v has no overall %s, which the %s tier thresholds: a regression in it could not be seen",
+			[_change.previous_version, name, tier.name],
+		),
+	}
+}

@@ -103,3 +103,37 @@ test_every_overall_current_value_is_compared if {
 	vs := _violations(_facts("high", [_auc(0.86), _auc(0.8)], _upgrade([_auc(0.86)])))
 	{v.evidence | some v in vs} == {"/metrics/1"}
 }
+
+_thresholds_with_minimums := {"high": {
+	"change": {"baseline_required": true, "max_regression": {"default": 0.01}},
+	"performance": {"minimum": {"roc_auc": 0.8, "recall": 0.6}, "maximum": {"latency_p99_ms": 500}},
+}}
+
+_missing_with_minimums(inp) := ms if {
+	ms := change.missing_evidence with input as inp with data.mlgate.thresholds as _thresholds_with_minimums
+}
+
+test_baseline_leaving_out_a_thresholded_measured_metric_is_missing_evidence if {
+	# recall regressed, but the baseline only names roc_auc: the regression cannot be seen
+	recall := {"name": "recall", "value": 0.61}
+	ms := _missing_with_minimums(_facts("high", [_auc(0.86), recall], _upgrade([_auc(0.86)])))
+	{[m.control, m.path] | some m in ms} == {["MLG-CHG-001", "/change/baseline_metrics"]}
+	some m in ms
+	contains(m.message, "no overall recall")
+}
+
+test_thresholded_metric_not_measured_now_is_left_to_its_own_control if {
+	# latency_p99_ms is thresholded but not measured: MLG-PERF-002 reports that, not change
+	ms := _missing_with_minimums(_facts("high", [_auc(0.86)], _upgrade([_auc(0.86)])))
+	count(ms) == 0
+}
+
+test_no_baseline_at_all_is_only_the_change_record_control if {
+	ms := _missing_with_minimums(_facts("high", [_auc(0.86)], {"previous_version": "1"}))
+	{m.control | some m in ms} == {"MLG-CHG-002"}
+}
+
+test_first_release_needs_no_baseline_for_thresholded_metrics if {
+	chg := {"previous_version": null, "baseline_metrics": [_auc(0.8)]}
+	count(_missing_with_minimums(_facts("high", [_auc(0.86), {"name": "recall", "value": 0.7}], chg))) == 0
+}
