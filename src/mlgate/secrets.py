@@ -93,6 +93,8 @@ def redact_url(url: str, *, keep_user: bool = True) -> str:
     if any(k.lower() in SECRET_PARAMS for k, _ in query):
         cleaned = [(k, MASK if k.lower() in SECRET_PARAMS else v) for k, v in query]
         parts = parts._replace(query=urlencode(cleaned, safe="*"))
+    elif not parts.fragment:
+        return url  # nothing to hide: as given (urlunsplit would turn sqlite:////x into sqlite://x)
     return urlunsplit(parts._replace(fragment=""))
 
 

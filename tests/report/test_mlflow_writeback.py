@@ -195,6 +195,13 @@ def test_an_unreachable_server_is_one_error(unused_port: int) -> None:
         write_back(decision("pass"), model="m", version="1", tracking_uri=uri)
 
 
+def test_a_password_in_the_tracking_uri_is_never_shown(unused_port: int) -> None:
+    uri = f"http://ops:s3cr3t-pw@127.0.0.1:{unused_port}"
+    with pytest.raises(WritebackError) as caught:
+        write_back(decision("pass"), model="m", version="1", tracking_uri=uri)
+    assert "s3cr3t-pw" not in caught.value.message and "ops:***@" in caught.value.message
+
+
 def test_without_mlflow_installed_the_extra_is_named(
     monkeypatch: pytest.MonkeyPatch, registry: Registry
 ) -> None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mlgate.errors import InputError, MlgateError, UsageError
+from mlgate.secrets import redact_url, scrub, url_secrets
 
 if TYPE_CHECKING:
     from mlgate.decisions.model import Decision
@@ -105,9 +106,9 @@ def write_back(
             client.set_registered_model_alias(model, alias, version)
             done.append(f"mlflow: {target.uri}: alias {alias!r} set")
     except errors as exc:
-        problem = _first_line(getattr(exc, "message", exc))
+        problem = scrub(_first_line(getattr(exc, "message", exc)), url_secrets(uri))
         raise WritebackError(
-            f"MLflow write-back to {target.uri} failed: {problem} (tracking URI {uri})"
+            f"MLflow write-back to {target.uri} failed: {problem} (tracking URI {redact_url(uri)})"
         ) from None
     return done
 
@@ -157,7 +158,8 @@ def _check_reachable(uri: str) -> None:
             requests.get(uri.rstrip("/") + "/health", timeout=5)
         except requests.RequestException as exc:
             raise WritebackError(
-                f"MLflow write-back: tracking server {uri} is unreachable ({type(exc).__name__})"
+                f"MLflow write-back: tracking server {redact_url(uri)} is unreachable "
+                f"({type(exc).__name__})"
             ) from None
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from mlgate.facts.adapters import _mlflow_rest, _mlflow_run
 from mlgate.facts.adapters.base import AdapterOptions, FactsFragment, fail, require
+from mlgate.secrets import redact_url, scrub, url_secrets
 
 KIND = "mlflow"
 _MODEL = re.compile(r"^models:/(?P<name>[^/@]+)(?:/(?P<version>\d+)|@(?P<alias>[\w-]+))$")
@@ -54,10 +55,11 @@ class Adapter:
             elif model is not None:
                 document = reader.model_facts(model["name"], model["version"], model["alias"])
         except errors as exc:
-            message = _first_line(getattr(exc, "message", exc))
-            raise fail(KIND, location, f"{message} (tracking URI {uri})") from None
+            message = scrub(_first_line(getattr(exc, "message", exc)), url_secrets(uri))
+            raise fail(KIND, location, f"{message} (tracking URI {redact_url(uri)})") from None
         except OSError as exc:
-            raise fail(KIND, location, f"cannot read from {uri}: {exc}") from None
+            reason = scrub(str(exc), url_secrets(uri))
+            raise fail(KIND, location, f"cannot read from {redact_url(uri)}: {reason}") from None
         return FactsFragment(KIND, location, document, tuple(reader.warnings))
 
 
