@@ -236,3 +236,41 @@ def test_text_table_orders_worse_first() -> None:
     lines = render_text(summary).splitlines()
     assert [line.split()[0] for line in lines[1:3]] == ["b", "a"]
     assert summary.exit_code == 1
+
+
+def _stderr_of_recertify(fleet: Path, tmp_path: Path, *, tty: bool) -> str:
+    """Run the real `mlgate recertify` process, its stderr a pseudo-terminal or a pipe."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    mlgate = Path(sys.executable).with_name("mlgate")
+    argv = [str(mlgate), "recertify", "--bundle", str(bundle_dir()), "--facts-dir", str(fleet)]
+    argv += ["--no-log", "-j", "1"]
+    env = {**os.environ, "MLGATE_CACHE_DIR": str(tmp_path / "cache")}
+    if not tty:
+        done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300)
+        return done.stderr
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=follower, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 4096)
+        except OSError:  # the terminal closed when the process ended
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=300)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_a_batch_shows_progress_on_a_terminal_and_none_in_ci(fleet: Path, tmp_path: Path) -> None:
+    on_terminal = _stderr_of_recertify(fleet, tmp_path, tty=True)
+    assert "4/4 [" in on_terminal and "100%" in on_terminal
+    piped = _stderr_of_recertify(fleet, tmp_path, tty=False)
+    assert "/4 [" not in piped and "\r" not in piped
