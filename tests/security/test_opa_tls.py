@@ -249,3 +249,20 @@ def test_health_not_ready_says_so(gate_bundle: Bundle) -> None:
         f"OPA at {url} is not ready (HTTP 500): one or more bundles are not activated; "
         "wait until OPA has downloaded and activated its bundle (GET /health?bundles)"
     )
+
+
+def test_bundle_push_over_mtls_with_a_token_file(pki: Pki, tmp_path: Path) -> None:
+    from mlgate.cli.main import main
+    from mlgate.resources import bundle_dir
+
+    token_file = tmp_path / "opa.token"
+    token_file.write_text(TOKEN + "\n", encoding="utf-8")
+    with _tls(pki, mtls=True, token=TOKEN) as opa:
+        argv = ["bundle", "push", str(bundle_dir()), "--opa-url", opa.url]
+        argv += ["--opa-ca-cert", str(pki.ca_cert)]
+        assert main(argv) == 2  # the server wants a client certificate
+        assert opa.requests("PUT") == []
+        argv += ["--opa-client-cert", str(pki.client_cert), "--opa-client-key", str(pki.client_key)]
+        assert main([*argv, "--opa-token-file", str(token_file)]) == 0
+        assert opa.requests("PUT", "/v1/policies/")
+        assert all(s.headers.get("Authorization") == f"Bearer {TOKEN}" for s in opa.requests("PUT"))

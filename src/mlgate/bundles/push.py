@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle
+    from mlgate.engine.opa_conn import OpaConnection
 
 TOKEN_ENV = "MLGATE_OPA_TOKEN"
 
@@ -37,14 +38,26 @@ class Pushed:
         }
 
 
-def push(bundle: Bundle, url: str, *, timeout: float = 30.0, token: str | None = None) -> Pushed:
-    """Push ``bundle`` (policies and data) to the OPA at ``url``; check the entry point first."""
+def push(
+    bundle: Bundle,
+    url: str,
+    *,
+    timeout: float = 30.0,
+    token: str | None = None,
+    connection: OpaConnection | None = None,
+) -> Pushed:
+    """Push ``bundle`` (policies and data) to the OPA at ``url``; check the entry point first.
+
+    ``connection`` (CA bundle, client certificate, token, retries) as for ``check``;
+    without one, a token from ``token`` or ``$MLGATE_OPA_TOKEN``."""
     from mlgate.engine.opa_rest import OpaRestEngine
     from mlgate.gate import require_entry_point
 
     require_entry_point(bundle)
+    if connection is None:
+        token = token or os.environ.get(TOKEN_ENV)
     engine = OpaRestEngine.from_bundle(
-        bundle, url=url, timeout=timeout, push=True, token=token or os.environ.get(TOKEN_ENV)
+        bundle, url=url, timeout=timeout, push=True, token=token, connection=connection
     )
     try:
         return Pushed(

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from mlgate.cli.bundle import ALG_HELP, BUNDLE_ARG, KEY_ID_HELP, SCOPE_HELP, Fmt, print_json
+from mlgate.cli.opa_options import OPA_CA_CERT, OPA_CLIENT_CERT, OPA_CLIENT_KEY, OPA_TOKEN_FILE
 
 
 def serve(
@@ -85,16 +86,28 @@ def push(
     scope: str = typer.Option("", "--scope", help=SCOPE_HELP),
     timeout: float = typer.Option(30.0, "--timeout", help="Seconds per OPA request."),
     fmt: Fmt = typer.Option(Fmt.TEXT, "--format", help="text | json"),
+    opa_ca_cert: str | None = OPA_CA_CERT,
+    opa_client_cert: str | None = OPA_CLIENT_CERT,
+    opa_client_key: str | None = OPA_CLIENT_KEY,
+    opa_token_file: str | None = OPA_TOKEN_FILE,
 ) -> None:
     """Load a bundle's policies and data into a running OPA over its REST API.
 
-    Token for OPA: env MLGATE_OPA_TOKEN.
+    TLS and the token as for check: --opa-ca-cert, --opa-client-cert/--opa-client-key,
+    a token from --opa-token-file or env MLGATE_OPA_TOKEN (never an argument).
     Example: mlgate bundle push policy.tar.gz --opa-url http://127.0.0.1:8181
     """
     from mlgate.bundles.load import load_bundle
     from mlgate.bundles.push import push as run
     from mlgate.cli.bundle import key_from
+    from mlgate.engine.opa_conn import OpaSettings
 
+    connection = OpaSettings.from_env(
+        ca_cert=opa_ca_cert,
+        client_cert=opa_client_cert,
+        client_key=opa_client_key,
+        token_file=opa_token_file,
+    ).resolve()
     if verification_key is not None:
         from mlgate.bundles.verify import verify_location
 
@@ -102,7 +115,7 @@ def push(
         loaded, _ = verify_location(bundle, key, key_id=key_id, scope=scope)
     else:
         loaded = load_bundle(bundle)
-    pushed = run(loaded, opa_url, timeout=timeout)
+    pushed = run(loaded, opa_url, timeout=timeout, connection=connection)
     if fmt is Fmt.JSON:
         print_json(pushed.to_json())
         return

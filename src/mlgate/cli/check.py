@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from mlgate.cli.opa_options import OPA_CA_CERT, OPA_CLIENT_CERT, OPA_CLIENT_KEY, OPA_TOKEN_FILE
 from mlgate.report.base import OutputFormat
 
 if TYPE_CHECKING:
@@ -32,25 +33,10 @@ def check(
     opa_url: str | None = typer.Option(
         None, "--opa-url", help="OPA server URL, e.g. http://127.0.0.1:8181 [env MLGATE_OPA_URL]."
     ),
-    opa_ca_cert: str | None = typer.Option(
-        None,
-        "--opa-ca-cert",
-        help="PEM CA bundle that signed OPA's certificate [env MLGATE_OPA_CA_CERT].",
-    ),
-    opa_client_cert: str | None = typer.Option(
-        None,
-        "--opa-client-cert",
-        help="PEM client certificate for mutual TLS [env MLGATE_OPA_CLIENT_CERT].",
-    ),
-    opa_client_key: str | None = typer.Option(
-        None, "--opa-client-key", help="Its unencrypted PEM key [env MLGATE_OPA_CLIENT_KEY]."
-    ),
-    opa_token_file: str | None = typer.Option(
-        None,
-        "--opa-token-file",
-        help="File holding OPA's bearer token [env "
-        "MLGATE_OPA_TOKEN_FILE; or the token itself in MLGATE_OPA_TOKEN, never an argument].",
-    ),
+    opa_ca_cert: str | None = OPA_CA_CERT,
+    opa_client_cert: str | None = OPA_CLIENT_CERT,
+    opa_client_key: str | None = OPA_CLIENT_KEY,
+    opa_token_file: str | None = OPA_TOKEN_FILE,
     output_format: OutputFormat = typer.Option(
         OutputFormat.TEXT, "--format", help="Output format of stdout (or of a plain -o FILE)."
     ),
