@@ -140,3 +140,25 @@ def test_push_refuses_a_bundle_without_the_entry_point(double: OpaDouble, tmp_pa
     (tmp_path / "lib.rego").write_text("package lib\n\nx := 1\n")
     with pytest.raises(BundleError, match="no decision entry point"):
         push(load_bundle(tmp_path), double.url)
+
+
+def test_check_against_a_bundle_opa_already_serves(
+    double: OpaDouble, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`check --opa-no-push` asks the OPA as it is, and refuses another bundle revision."""
+    from mlgate.resources import bundle_dir
+
+    shipped = load_bundle(bundle_dir())
+    assert main(["bundle", "push", str(bundle_dir()), "--opa-url", double.url]) == 0
+    before = len(double.requests("PUT"))
+    facts = Path(__file__).resolve().parents[2] / "examples" / "credit-risk" / "failing.yaml"
+    argv = ["check", "-f", str(facts), "--no-log", "-e", "opa-url", "--opa-url", double.url]
+    argv += ["--opa-no-push"]
+    double.served_revisions = {"mlgate": shipped.revision}
+    capsys.readouterr()
+    assert main(argv) == 1  # the failing example fails, decided by the served bundle
+    assert len(double.requests("PUT")) == before  # nothing pushed
+    double.served_revisions = {"mlgate": "2026.10.3"}
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"serves bundle revision 2026.10.3, not {shipped.revision}" in err

@@ -19,7 +19,7 @@ import requests
 from mlgate.bundles.model import Bundle
 from mlgate.engine.base import DECISION_QUERY, Engine
 from mlgate.engine.opa_rest import OpaRestEngine, data_documents, query_path
-from mlgate.errors import BundleError, EngineError, UndefinedDecisionError
+from mlgate.errors import BundleError, EngineError, UndefinedDecisionError, UsageError
 from tests.engine.conftest import ACCURACY_REGO, MakeBundle, OpaURL
 from tests.opa_double import DOUBLE_VERSION, OpaDouble
 
@@ -177,6 +177,7 @@ def test_unload_removes_what_was_pushed(opa_server: OpaURL, push: Push) -> None:
 @pytest.mark.opa_double
 def test_push_false_only_queries(opa_double: OpaDouble, push: Push) -> None:
     push(opa_double.url)  # stands in for OPA's bundle service
+    opa_double.served_revisions = {"mlgate": "r1"}
     before = len(opa_double.seen)
     engine = push(opa_double.url, push=False)
     assert engine.evaluate(DECISION_QUERY, LOW_PASS)["outcome"] == "pass"
@@ -185,6 +186,34 @@ def test_push_false_only_queries(opa_double: OpaDouble, push: Push) -> None:
         ("GET", "/health"),
         ("POST", "/v1/data/mlgate/decision"),
     ]
+    opa_double.served_revisions = {"mlgate": "r2"}  # the bundle service moved on
+    with pytest.raises(EngineError, match="serves bundle revision r2, not r1"):
+        engine.evaluate(DECISION_QUERY, LOW_PASS)
+
+
+@pytest.mark.opa_double
+@pytest.mark.parametrize(
+    ("served", "reason"),
+    [
+        ({"mlgate": "r0"}, "serves bundle revision r0, not r1"),
+        ({"other": "r2", "mlgate": "r0"}, "serves bundle revision r0, r2, not r1"),
+        (None, "does not say which bundle it serves"),
+    ],
+    ids=["other-revision", "two-bundles", "no-bundles"],
+)
+def test_push_false_refuses_an_answer_from_another_bundle(
+    opa_double: OpaDouble, push: Push, served: dict[str, str] | None, reason: str
+) -> None:
+    push(opa_double.url)
+    opa_double.served_revisions = served
+    engine = push(opa_double.url, push=False)
+    with pytest.raises(EngineError, match=reason):
+        engine.evaluate(DECISION_QUERY, LOW_PASS)
+
+
+def test_push_false_needs_a_bundle_revision(make_bundle: MakeBundle) -> None:
+    with pytest.raises(UsageError, match="has no revision"):
+        OpaRestEngine.from_bundle(make_bundle(revision=""), url="http://127.0.0.1:9", push=False)
 
 
 @pytest.mark.opa_double

@@ -51,6 +51,7 @@ class OpaDouble:
     seen: list[Seen] = field(default_factory=list)
     connections: int = 0
     bundles_activated: bool = False
+    served_revisions: dict[str, str] | None = None  # bundle name -> revision, in provenance
     _stopped: bool = False
     _misbehaviour: Misbehaviour | None = None
     _release: threading.Event = field(default_factory=threading.Event)
@@ -302,6 +303,10 @@ class _Handler(BaseHTTPRequestHandler):
                 "build_timestamp": "",
                 "build_hostname": "",
             }
+            if self.double.served_revisions is not None:
+                answer["provenance"]["bundles"] = {
+                    name: {"revision": rev} for name, rev in self.double.served_revisions.items()
+                }
         if defined:
             answer["result"] = value
         return self._json(200, answer)

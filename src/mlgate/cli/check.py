@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +38,12 @@ def check(
     opa_client_cert: str | None = OPA_CLIENT_CERT,
     opa_client_key: str | None = OPA_CLIENT_KEY,
     opa_token_file: str | None = OPA_TOKEN_FILE,
+    opa_no_push: bool = typer.Option(
+        False,
+        "--opa-no-push",
+        help="Use the bundle the OPA server already serves (its bundle service) instead of "
+        "pushing --bundle; OPA must report the same bundle revision, else exit 2.",
+    ),
     output_format: OutputFormat = typer.Option(
         OutputFormat.TEXT, "--format", help="Output format of stdout (or of a plain -o FILE)."
     ),
@@ -119,6 +126,8 @@ def check(
         client_key=opa_client_key,
         token_file=opa_token_file,
     )
+    if opa_no_push:
+        options = dataclasses.replace(options, push=False)
     targets = parse_targets(output, output_format)
     if mlflow_writeback:
         from mlgate.report.mlflow_writeback import require_tracking_uri

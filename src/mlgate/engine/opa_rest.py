@@ -5,7 +5,9 @@ with the stable id ``mlgate/<hash of bundle source>/<path>`` (a new push of the
 same source replaces them and deletes modules the bundle no longer has), the
 data by ``PUT /v1/data/<path>`` at leaf paths (``data_documents``). ``push=False``
 expects the bundle loaded already (OPA's bundle service): ``GET /health?bundles``
-must answer 200. ``evaluate`` is ``POST /v1/data/<path>``; no ``result`` means
+must answer 200, and every answer's ``provenance.bundles`` must name the
+local bundle's revision (else the decision would record rules OPA did not
+run). ``evaluate`` is ``POST /v1/data/<path>``; no ``result`` means
 undefined. The version comes from the Data API's ``provenance`` (``/health`` has
 none, ``/v1/status`` needs the status plugin), so it is "unknown" until the first
 answer. ``close`` leaves pushed policies in place (the next push replaces them
@@ -154,6 +156,9 @@ class OpaRestEngine:
         self.pushed_policies: list[str] = []
         self.pushed_data: list[str] = []
         self._names: dict[str, str] = {}  # policy id -> bundle path
+        # push=False: the bundle revision OPA must be serving, checked on every answer
+        # (its bundle service may activate another revision at any time).
+        self.expected_revision: str | None = None
 
     @classmethod
     def from_bundle(
@@ -173,7 +178,13 @@ class OpaRestEngine:
             if push:
                 engine._push(bundle)
             else:
+                if not bundle.revision:
+                    raise UsageError(
+                        f"{bundle.source}: the bundle has no revision, so it cannot be shown "
+                        "that OPA serves the same one; push it, or give its .manifest a revision"
+                    )
                 engine._check_ready()
+                engine.expected_revision = bundle.revision
         except BaseException as exc:
             if isinstance(exc, BundleError):  # OPA answers but refused a part: take back the rest
                 with contextlib.suppress(EngineError):
@@ -189,17 +200,42 @@ class OpaRestEngine:
             payload = json.dumps({"input": input}, allow_nan=False).encode()
         except (TypeError, ValueError) as exc:
             raise EngineError(f"the input for {query} is not JSON: {exc}") from exc
-        params = {"provenance": "true"} if self.info.version == "unknown" else None
+        checked = self.expected_revision is not None
+        wanted = self.info.version == "unknown" or checked
+        params = {"provenance": "true"} if wanted else None
         body = self._ask("POST", f"/v1/data/{path}", query, payload, "application/json", params)
         provenance = body.get("provenance")
         if isinstance(provenance, dict) and provenance.get("version"):
             self.info = EngineInfo(ENGINE_NAME, str(provenance["version"]), self.location)
+        if checked:
+            self._confirm_revision(provenance)
         decision_id = body.get("decision_id")
         self.last_decision_id = decision_id if isinstance(decision_id, str) else None
         if "result" not in body:
             msg = f"{query} is undefined on OPA at {self.location} (its answer has no result)"
             raise UndefinedDecisionError(msg)
         return body["result"]
+
+    def _confirm_revision(self, provenance: Any) -> None:
+        """Refuse an answer from another bundle than the one the decision will name."""
+        bundles = provenance.get("bundles") if isinstance(provenance, dict) else None
+        served = sorted(
+            str(b.get("revision"))
+            for b in (bundles.values() if isinstance(bundles, dict) else [])
+            if isinstance(b, dict) and b.get("revision") is not None
+        )
+        if self.expected_revision in served:
+            return
+        if not served:
+            raise EngineError(
+                f"OPA at {self.location} does not say which bundle it serves (no "
+                "provenance.bundles revision): cannot show it is revision "
+                f"{self.expected_revision}; serve it through OPA's bundle service, or push it"
+            )
+        raise EngineError(
+            f"OPA at {self.location} serves bundle revision {', '.join(served)}, not "
+            f"{self.expected_revision}: the decision would name the wrong rules"
+        )
 
     def close(self) -> None:
         """Close the HTTP session if this engine made it; pushed policies stay."""
