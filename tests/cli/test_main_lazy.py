@@ -1,0 +1,48 @@
+"""Only the asked command's module is registered; the command table matches the modules."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from mlgate.cli import main as cli
+
+
+def test_the_command_table_names_every_registered_command(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    cli._register()
+    import typer.main
+
+    group = typer.main.get_command(cli.app)
+    assert set(group.commands) == set(cli._COMMANDS)  # type: ignore[attr-defined]
+    assert set(cli._COMMANDS.values()) == set(cli._COMMAND_MODULES)
+
+
+def test_a_command_imports_only_its_own_module() -> None:
+    code = (
+        "import sys\nfrom mlgate.cli.main import main\n"
+        "main(['keys', '--help'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('mlgate.cli.')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = done.stdout.strip().splitlines()[-1]
+    assert "'mlgate.cli.keys'" in loaded
+    for other in ("check", "monitor", "recertify", "bundle", "log"):
+        assert f"'mlgate.cli.{other}'" not in loaded
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["chekc"], ["--debug", "check", "--help"]])
+def test_help_and_typos_still_see_every_command(
+    argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MLGATE_DEBUG", "")  # --debug sets it; restored after the test
+    code = cli.main(argv)
+    shown = capsys.readouterr()
+    if argv == ["chekc"]:
+        assert code == 2 and "Did you mean 'check'" in shown.err
+    else:
+        assert code == 0
+        assert ("recertify" in shown.out) == (argv == ["--help"])
