@@ -53,8 +53,10 @@ def _verdict(doc: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
-def _same_decisions_as_embedded(bundle: Bundle, url: str) -> None:
-    rest = OpaRestEngine.from_bundle(bundle, url=url, push=False)
+def _same_decisions_as_embedded(bundle: Bundle, double: OpaDouble) -> None:
+    # What OPA reports once it runs this bundle: its revision in provenance.bundles.
+    double.served_revisions = {"mlgate": bundle.revision}
+    rest = OpaRestEngine.from_bundle(bundle, url=double.url, push=False)
     try:
         with EmbeddedEngine.from_bundle(bundle) as embedded:
             for name, case in golden_cases():
@@ -85,7 +87,7 @@ def test_pushed_bundle_decides_like_the_embedded_engine(
     assert code == 0, err
     modules = [m for m in policy_dir.rglob("*.rego") if not m.name.endswith("_test.rego")]
     assert "pushed" in out and f"{len(modules)} policies" in out  # test modules are not pushed
-    _same_decisions_as_embedded(load_bundle(archive), double.url)
+    _same_decisions_as_embedded(load_bundle(archive), double)
 
 
 def test_a_tampered_bundle_is_not_pushed(
@@ -131,7 +133,7 @@ def test_bundle_service_download_then_push_decides_like_embedded(
         str(archive), load_key(keys.ec_pub, None, for_signing=False), key_id="gate"
     )
     push(bundle, double.url)
-    _same_decisions_as_embedded(bundle, double.url)
+    _same_decisions_as_embedded(bundle, double)
 
 
 def test_push_refuses_a_bundle_without_the_entry_point(double: OpaDouble, tmp_path: Path) -> None:
