@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from mlgate.errors import InputError
+from mlgate.files import write_atomic
 
 
 def cache_dir() -> Path:
@@ -47,9 +49,6 @@ def write_entry(name: str, value: Any) -> None:
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".entry-")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(value, handle)
-        os.replace(tmp, path)
-    except (OSError, TypeError, ValueError):
+        write_atomic(path, json.dumps(value), what="a cache entry")
+    except (OSError, TypeError, ValueError, InputError):
         pass

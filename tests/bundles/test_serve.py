@@ -148,7 +148,7 @@ def test_loading_from_a_url_uses_the_etag_cache(
     finally:
         server.shutdown()
         server.server_close()
-    cached = json.loads(next((tmp_path / "cache").glob("*.json")).read_text())
+    cached = json.loads(next((tmp_path / "cache" / "bundles").glob("*.json")).read_text())
     assert cached["etag"].startswith('"')
 
 

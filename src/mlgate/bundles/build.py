@@ -19,12 +19,10 @@ from __future__ import annotations
 import gzip
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
 import tarfile
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +31,8 @@ from mlgate.bundles.archive import read_directory
 from mlgate.bundles.load import bundle_from_files
 from mlgate.bundles.model import Bundle
 from mlgate.bundles.sign import SIGNATURES, SigningOptions, signatures_document
-from mlgate.errors import BundleError, InputError
+from mlgate.errors import BundleError
+from mlgate.files import write_atomic
 
 MANIFEST = ".manifest"
 _PACKAGE = re.compile(r"^\s*package\s+([\w.]+)", re.MULTILINE)
@@ -101,20 +100,7 @@ def archive_bytes(files: dict[str, bytes]) -> bytes:
 def write_archive(files: dict[str, bytes], output: Path) -> int:
     """Write the archive via a temporary file and a rename; its size in bytes."""
     data = archive_bytes(files)
-    directory = output.parent if str(output.parent) else Path(".")
-    if not directory.is_dir():
-        raise InputError(f"{output}: directory {directory} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=directory)
-    except OSError as exc:
-        raise InputError(f"{output}: cannot write the bundle ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, output)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"{output}: cannot write the bundle ({exc.strerror})") from None
+    write_atomic(output, data, what="the bundle")
     return len(data)
 
 

@@ -1,7 +1,7 @@
 """Loading a bundle archive from an ``https://`` URL, with an ETag cache and a size limit.
 
-The archive is cached under ``$MLGATE_CACHE_DIR`` (default
-``$XDG_CACHE_HOME/mlgate/bundles``) with the ETag the server gave; the next
+The archive is cached in ``bundles/`` of mlgate's cache directory
+(``$MLGATE_CACHE_DIR``, default ``$XDG_CACHE_HOME/mlgate``) with the ETag the server gave; the next
 fetch sends ``If-None-Match`` and a ``304`` reuses the cached archive. A body
 over the size limit (``Content-Length`` or counted while streaming) is
 refused and nothing is cached. Plain ``http://`` is accepted only for a
@@ -14,15 +14,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from mlgate.bundles.archive import MAX_BUNDLE_BYTES
-from mlgate.errors import BundleError
+from mlgate.errors import BundleError, InputError
+from mlgate.files import write_all
 
 TOKEN_ENV = "MLGATE_BUNDLE_TOKEN"
-CACHE_ENV = "MLGATE_CACHE_DIR"
 TIMEOUT_S = 30.0
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 _CHUNK = 64 * 1024
@@ -41,10 +40,10 @@ def redact(url: str) -> str:
 
 
 def cache_dir() -> Path:
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "mlgate" / "bundles"
+    """``bundles/`` in mlgate's cache directory (``mlgate.cache``)."""
+    from mlgate.cache import cache_dir as root
+
+    return root() / "bundles"
 
 
 def fetch(
@@ -109,18 +108,14 @@ def _cached_etag(archive: Path, meta: Path) -> str:
 
 
 def _store(folder: Path, archive: Path, meta: Path, body: bytes, etag: str, shown: str) -> None:
+    info = json.dumps({"url": shown, "etag": etag, "sha256": _sha(body)})
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for path, content in (
-            (archive, body),
-            (meta, json.dumps({"url": shown, "etag": etag, "sha256": _sha(body)}).encode()),
-        ):
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(content)
-            os.replace(tmp, path)
+        write_all([(archive, body), (meta, info)], what="the cached bundle")
     except OSError as exc:
         raise BundleError(f"{folder}: cannot cache the bundle ({exc.strerror})") from None
+    except InputError as exc:
+        raise BundleError(exc.message) from None
 
 
 def _sha(body: bytes) -> str:

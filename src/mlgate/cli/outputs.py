@@ -9,15 +9,14 @@ output, as before.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlgate.errors import InputError, UsageError
+from mlgate.files import write_all
 from mlgate.report.base import AppendsOutput, Formatter, OutputFormat
 
 if TYPE_CHECKING:
@@ -61,52 +60,6 @@ def parse_targets(values: list[str], default: OutputFormat) -> list[Target]:
     if sum(1 for t in targets if t.path is None) > 1:
         raise UsageError("--output: only one output can go to stdout ('-')")
     return targets
-
-
-def _umask() -> int:
-    current = os.umask(0o022)
-    os.umask(current)
-    return current
-
-
-def _stage(path: Path, content: str) -> str:
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise InputError(f"{path}: cannot write output: directory {directory} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write output: {exc.strerror}") from exc
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())  # as open() would create it, not mkstemp's 0600
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(content)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"{path}: cannot write output: {exc.strerror}") from exc
-    return tmp
-
-
-def write_all(files: list[tuple[Path, str]]) -> None:
-    """Write every ``(path, content)`` or none of them."""
-    staged: list[tuple[str, Path]] = []
-    try:
-        for path, content in files:
-            staged.append((_stage(path, content), path))
-        for _, path in staged:
-            if path.is_dir():
-                raise InputError(f"{path}: cannot write output: it is a directory")
-        for i, (tmp, path) in enumerate(staged):
-            try:
-                os.replace(tmp, path)
-            except OSError as exc:
-                for rest, _ in staged[i:]:
-                    Path(rest).unlink(missing_ok=True)
-                raise InputError(f"{path}: cannot write output: {exc.strerror}") from exc
-    except BaseException:
-        for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _append(path: Path, content: str) -> None:

@@ -1,0 +1,66 @@
+"""Files written whole or not at all: a temporary file beside each target, renamed
+into place only when every one of them was written.
+
+A new file gets the mode ``open()`` would give it (0666 less the umask), not
+``mkstemp``'s 0600. Every failure is one ``InputError`` naming the file:
+``<path>: cannot write <what>: <reason>``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from mlgate.errors import InputError
+
+
+def write_all(files: list[tuple[Path, str | bytes]], *, what: str = "output") -> None:
+    """Write every ``(path, content)`` or none of them."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, content in files:
+            staged.append((_stage(path, content, what), path))
+        for _, path in staged:
+            if path.is_dir():
+                raise InputError(f"{path}: cannot write {what}: it is a directory")
+        for i, (tmp, path) in enumerate(staged):
+            try:
+                os.replace(tmp, path)
+            except OSError as exc:
+                for rest, _ in staged[i:]:
+                    Path(rest).unlink(missing_ok=True)
+                raise InputError(f"{path}: cannot write {what}: {exc.strerror}") from exc
+    except BaseException:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_atomic(path: Path, content: str | bytes, *, what: str = "output") -> None:
+    write_all([(path, content)], what=what)
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+def _stage(path: Path, content: str | bytes, what: str) -> str:
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise InputError(f"{path}: cannot write {what}: directory {directory} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write {what}: {exc.strerror}") from exc
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())  # as open() would create it, not mkstemp's 0600
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"{path}: cannot write {what}: {exc.strerror}") from exc
+    return tmp
