@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mlgate.bundles.reach import package_of
 from mlgate.errors import BundleError
 
 if TYPE_CHECKING:
@@ -31,7 +32,6 @@ class Checked:
 
 
 _DECISION_RULE = re.compile(r"^\s*(default\s+)?decision\s*(:=|=|if\b|contains\b|\{)", re.MULTILINE)
-_PACKAGE = re.compile(r"^\s*package\s+([\w.]+)", re.MULTILINE)
 
 
 def default_bundle() -> Path:
@@ -43,8 +43,7 @@ def default_bundle() -> Path:
 def require_entry_point(bundle: Bundle) -> None:
     """Refuse a bundle that defines no ``data.mlgate.decision`` rule."""
     for text in bundle.modules.values():
-        match = _PACKAGE.search(text)
-        if match and match.group(1) == "mlgate" and _DECISION_RULE.search(text):
+        if package_of(text) == "mlgate" and _DECISION_RULE.search(text):
             return
     raise BundleError(
         f"{bundle.source}: no decision entry point: define `decision` in `package mlgate`"

@@ -19,7 +19,6 @@ from __future__ import annotations
 import gzip
 import io
 import json
-import re
 import shutil
 import subprocess
 import tarfile
@@ -30,12 +29,12 @@ from typing import Any
 from mlgate.bundles.archive import read_directory
 from mlgate.bundles.load import bundle_from_files
 from mlgate.bundles.model import Bundle
+from mlgate.bundles.reach import package_of
 from mlgate.bundles.sign import SIGNATURES, SigningOptions, signatures_document
 from mlgate.errors import BundleError
 from mlgate.files import write_atomic
 
 MANIFEST = ".manifest"
-_PACKAGE = re.compile(r"^\s*package\s+([\w.]+)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -154,7 +153,7 @@ def _inferred_roots(bundle: Bundle) -> list[str]:
     """The first segment of every package and every top-level data key."""
     roots = set(bundle.data)
     for text in (*bundle.modules.values(), *bundle.test_modules.values()):
-        match = _PACKAGE.search(text)
-        if match:
-            roots.add(match.group(1).split(".")[0])
+        package = package_of(text)
+        if package:
+            roots.add(package.split(".")[0])
     return sorted(roots) or [""]

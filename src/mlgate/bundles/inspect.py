@@ -10,19 +10,17 @@ pointer with the controls that read it).
 from __future__ import annotations
 
 import json
-import re
 from typing import TYPE_CHECKING, Any
 
 from mlgate.bundles.controls import controls_of
 from mlgate.bundles.metadata import read_annotations
+from mlgate.bundles.reach import package_of
 from mlgate.bundles.sign import SIGNATURES
 from mlgate.bundles.thresholds import tiers_at
 
 if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle
     from mlgate.bundles.source import BundleFiles
-
-_PACKAGE = re.compile(r"^\s*package\s+([\w.]+)", re.MULTILINE)
 
 
 def thresholds_of(bundle: Bundle) -> dict[str, Any]:
@@ -47,9 +45,7 @@ def required_facts(bundle: Bundle) -> dict[str, list[str]]:
 
 def describe(bundle: Bundle, files: BundleFiles | None = None) -> dict[str, Any]:
     annotations = read_annotations(bundle.modules)
-    packages = sorted(
-        {m.group(1) for m in (_PACKAGE.search(t) for t in bundle.modules.values()) if m}
-    )
+    packages = sorted({p for p in map(package_of, bundle.modules.values()) if p})
     return {
         "source": bundle.source,
         "revision": bundle.revision,

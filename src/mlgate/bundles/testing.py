@@ -19,13 +19,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mlgate.bundles.reach import package_of
 from mlgate.errors import InputError, MlgateError
 
 if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle
     from mlgate.engine.base import Engine
 
-_PACKAGE = re.compile(r"^\s*package\s+([\w.]+)", re.MULTILINE)
 _TEST_RULE = re.compile(r"^(test_\w+)\b", re.MULTILINE)
 _CASE_SUFFIXES = (".yaml", ".yml", ".json")
 _BY = {"violations": "control", "missing_evidence": "control", "waivers_applied": "control"}
@@ -74,10 +74,10 @@ def rego_tests(bundle: Bundle) -> dict[str, list[str]]:
     """Test module path → ``data.<package>.<test_rule>`` of each of its test rules."""
     found: dict[str, list[str]] = {}
     for path, text in sorted(bundle.test_modules.items()):
-        package = _PACKAGE.search(text)
+        package = package_of(text)
         names = sorted(set(_TEST_RULE.findall(text)))
         if package and names:
-            found[path] = [f"data.{package.group(1)}.{name}" for name in names]
+            found[path] = [f"data.{package}.{name}" for name in names]
     return found
 
 
