@@ -27,7 +27,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from mlgate.engine.base import DEFAULT_TIMEOUT_S, EngineInfo
 from mlgate.engine.opa_conn import RETRY_STATUSES, OpaConnection
-from mlgate.engine.opa_tls import tls_reason
+from mlgate.engine.opa_tls import exception_chain, tls_reason
 from mlgate.errors import BundleError, EngineError, UndefinedDecisionError, UsageError
 
 if TYPE_CHECKING:
@@ -105,20 +105,13 @@ def _redact(url: str) -> str:
 
 def _reason(exc: BaseException) -> str:
     """Why a connection failed, from the chain requests/urllib3 wrap it in."""
-    seen: set[int] = set()
-    todo: list[Any] = [exc]
-    while todo:
-        e = todo.pop()
-        if not isinstance(e, BaseException) or id(e) in seen:
-            continue
-        seen.add(id(e))
+    for e in exception_chain(exc):
         if isinstance(e, ConnectionRefusedError):
             return "connection refused"
         if isinstance(e, ConnectionResetError) or type(e).__name__ == "RemoteDisconnected":
             return "dropped"
         if type(e).__name__ in ("gaierror", "NameResolutionError"):
             return "the host name does not resolve"
-        todo.extend([e.__cause__, e.__context__, getattr(e, "reason", None), *e.args])
     return type(exc).__name__
 
 

@@ -8,6 +8,7 @@ from ``requests`` into a sentence that names the option to fix.
 from __future__ import annotations
 
 import ssl
+from collections.abc import Iterator
 from typing import Any
 
 from mlgate.errors import InputError
@@ -46,8 +47,9 @@ def check_client_pair(cert: str, key: str) -> None:
         raise InputError(f"--opa-client-cert {cert} / --opa-client-key {key}: {why}") from None
 
 
-def tls_reason(exc: BaseException, *, has_client_cert: bool) -> str:
-    """A readable cause for a failed TLS connection (``requests.exceptions.SSLError``)."""
+def exception_chain(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and every exception requests/urllib3 wrapped in it (cause, context,
+    ``reason``, arguments), each once."""
     seen: set[int] = set()
     todo: list[Any] = [exc]
     while todo:
@@ -55,6 +57,13 @@ def tls_reason(exc: BaseException, *, has_client_cert: bool) -> str:
         if not isinstance(e, BaseException) or id(e) in seen:
             continue
         seen.add(id(e))
+        yield e
+        todo.extend([e.__cause__, e.__context__, getattr(e, "reason", None), *e.args])
+
+
+def tls_reason(exc: BaseException, *, has_client_cert: bool) -> str:
+    """A readable cause for a failed TLS connection (``requests.exceptions.SSLError``)."""
+    for e in exception_chain(exc):
         if isinstance(e, ssl.SSLCertVerificationError):
             return (
                 f"the server's certificate is not trusted ({e.verify_message}); give the CA "
@@ -79,5 +88,4 @@ def tls_reason(exc: BaseException, *, has_client_cert: bool) -> str:
             return "the server does not accept the client certificate"
         if reason == "WRONG_VERSION_NUMBER":
             return "the server does not speak TLS (an http:// server?)"
-        todo.extend([e.__cause__, e.__context__, *e.args])
     return "TLS handshake failed"

@@ -97,9 +97,9 @@ def apply(
     for path, op in sorted(
         targets.items(), key=lambda item: (item[1] == "remove", _order(item[0]))
     ):
-        parent = _walk(out, path[:-1])
+        parent = _node(out, path[:-1])
         key: Any = int(path[-1]) if isinstance(parent, list) else path[-1]
-        if parent is None or (isinstance(parent, dict) and key not in parent):
+        if not isinstance(parent, dict | list) or (isinstance(parent, dict) and key not in parent):
             continue  # an ancestor was removed already
         if op == "hash":
             parent[key] = digest(parent[key])
@@ -113,7 +113,8 @@ def _order(path: tuple[str, ...]) -> list[tuple[int, int, str]]:
     return [(0, -int(t), "") if t.isdigit() else (1, 0, t) for t in path]
 
 
-def _walk(doc: Any, path: tuple[str, ...]) -> Any:
+def _node(doc: Any, path: tuple[str, ...] | list[str]) -> Any:
+    """The value at ``path`` (unescaped tokens) in ``doc``, or None when there is none."""
     node = doc
     for token in path:
         if isinstance(node, dict) and token in node:
@@ -122,7 +123,7 @@ def _walk(doc: Any, path: tuple[str, ...]) -> Any:
             node = node[int(token)]
         else:
             return None
-    return node if isinstance(node, dict | list) else None
+    return node
 
 
 def _expand(doc: Any, tokens: list[str]) -> list[tuple[str, ...]]:
@@ -159,16 +160,7 @@ def masked_strings(doc: dict[str, Any], applied: list[dict[str, str]]) -> dict[s
     out: dict[str, str] = {}
     for item in applied:
         tokens = [_unescape(t) for t in item["path"].split("/")[1:]]
-        node: Any = doc
-        for token in tokens:
-            if isinstance(node, dict) and token in node:
-                node = node[token]
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
-            else:
-                node = None
-                break
-        for text in _strings(node):
+        for text in _strings(_node(doc, tokens)):
             if item["op"] == "remove" or out.get(text) != MASKED:
                 out[text] = MASKED if item["op"] == "remove" else digest(text)
     return out
