@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mlgate.bundles.reach import package_of
+from mlgate.bundles.reach import entry_package, package_of
+from mlgate.engine.base import DECISION_QUERY
 from mlgate.errors import BundleError
 
 if TYPE_CHECKING:
@@ -40,13 +41,16 @@ def default_bundle() -> Path:
     return bundle_dir()
 
 
-def require_entry_point(bundle: Bundle) -> None:
-    """Refuse a bundle that defines no ``data.mlgate.decision`` rule."""
+def require_entry_point(bundle: Bundle, query: str = DECISION_QUERY) -> None:
+    """Refuse a bundle that defines no ``decision`` rule in ``query``'s package
+    (``data.mlgate.decision``; ``data.mlgate.monitoring.decision`` for ``monitor``)."""
+    package = entry_package(query)
     for text in bundle.modules.values():
-        if package_of(text) == "mlgate" and _DECISION_RULE.search(text):
+        if package_of(text) == package and _DECISION_RULE.search(text):
             return
     raise BundleError(
-        f"{bundle.source}: no decision entry point: define `decision` in `package mlgate`"
+        f"{bundle.source}: no decision entry point: define `decision` in `package {package}` "
+        f"(no {query})"
     )
 
 

@@ -12,6 +12,7 @@ import json
 import os
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -91,11 +92,11 @@ def _policy_validator() -> Any:
     return Draft202012Validator(schema)
 
 
-def check_policy_result(raw: Any, engine_name: str) -> dict[str, Any]:
+def check_policy_result(raw: Any, engine_name: str, query: str = DECISION_QUERY) -> dict[str, Any]:
     """Refuse anything that is not a complete decision from the policy."""
     if not isinstance(raw, dict):
         kind = type(raw).__name__
-        raise EngineError(f"{engine_name}: {DECISION_QUERY} is a {kind}, not a decision object")
+        raise EngineError(f"{engine_name}: {query} is a {kind}, not a decision object")
     if surely_valid("decision.schema.json", raw):
         errors = []
     else:
@@ -104,7 +105,7 @@ def check_policy_result(raw: Any, engine_name: str) -> dict[str, Any]:
         first = errors[0]
         where = "/" + "/".join(str(p) for p in first.absolute_path)
         raise EngineError(
-            f"{engine_name}: {DECISION_QUERY} is malformed at {where}: {first.message}",
+            f"{engine_name}: {query} is malformed at {where}: {first.message}",
             details=[e.message for e in errors[1:]],
         )
     return {k: raw[k] for k in _POLICY_FIELDS if k in raw}
@@ -126,11 +127,17 @@ def decide(
     *,
     evaluated_at: str | None = None,
     warnings: tuple[str, ...] = (),
+    query: str = DECISION_QUERY,
+    extend: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> Decision:
-    """Evaluate ``facts`` (already validated and normalised) under ``bundle``."""
+    """Evaluate ``facts`` (already validated and normalised) under ``bundle``.
+
+    ``query`` is the entry point; ``extend`` adds the fields of another kind of
+    decision (the monitoring actions) from the policy's raw answer, checked there.
+    """
     engine_input = prepare_input(facts, evaluated_at)
-    raw = engine.evaluate(DECISION_QUERY, engine_input)
-    policy = check_policy_result(raw, engine.info.name)
+    raw = engine.evaluate(query, engine_input)
+    policy = check_policy_result(raw, engine.info.name, query)
     subject = engine_input.get("subject", {})
     doc: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
@@ -138,6 +145,7 @@ def decide(
         "evaluated_at": engine_input["context"]["evaluated_at"],
         "subject": {k: subject[k] for k in ("name", "version", "risk_tier") if k in subject},
         **policy,
+        **(extend(raw) if extend is not None else {}),
         "bundle": bundle.to_json(),
         "input_digest": digest(engine_input),
         "evidence_digest": evidence_digest(engine_input),

@@ -14,43 +14,20 @@ instant as RFC 3339 in UTC, after evaluation.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
-from mlgate.canonical import digest
-from mlgate.decisions.evaluate import (
-    check_policy_result,
-    evidence_digest,
-    new_decision_id,
-    prepare_input,
-)
-from mlgate.decisions.evidence import source_of
-from mlgate.decisions.model import SCHEMA_VERSION, Decision
-from mlgate.errors import BundleError, EngineError
+from mlgate.decisions.evaluate import decide
+from mlgate.errors import EngineError
 from mlgate.monitoring.times import format_ns
 
 if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle
+    from mlgate.decisions.model import Decision
     from mlgate.engine.base import Engine
 
 MONITORING_QUERY = "data.mlgate.monitoring.decision"
 COMPARISON_QUERY = "data.mlgate.monitoring.comparison.decision"
 ACTIONS = ("rollback", "retrain", "investigate")
-_PACKAGE = re.compile(r"^\s*package\s+([\w.]+)", re.MULTILINE)
-_DECISION = re.compile(r"^\s*(default\s+)?decision\s*(:=|=|if\b|\{)", re.MULTILINE)
-
-
-def require_entry_point(bundle: Bundle, query: str) -> None:
-    """Refuse a bundle without the ``decision`` rule of ``query``'s package."""
-    package = query.removeprefix("data.").removesuffix(".decision")
-    for text in bundle.modules.values():
-        match = _PACKAGE.search(text)
-        if match and match.group(1) == package and _DECISION.search(text):
-            return
-    raise BundleError(
-        f"{bundle.source}: no {query}: define `decision` in `package {package}` "
-        "(the shipped bundle has it)"
-    )
 
 
 def decide_monitoring(
@@ -62,30 +39,20 @@ def decide_monitoring(
     evaluated_at: str | None = None,
     warnings: tuple[str, ...] = (),
 ) -> Decision:
-    engine_input = prepare_input(facts, evaluated_at)
-    raw = engine.evaluate(query, engine_input)
-    policy = check_policy_result(raw, engine.info.name)
-    actions = [_action(a, i, engine.info.name) for i, a in enumerate(_actions(raw, engine))]
-    subject = engine_input.get("subject", {})
-    doc: dict[str, Any] = {
-        "schema_version": SCHEMA_VERSION,
-        "decision_id": new_decision_id(),
-        "kind": "comparison" if query == COMPARISON_QUERY else "monitoring",
-        "entry_point": query,
-        "evaluated_at": engine_input["context"]["evaluated_at"],
-        "subject": {k: subject[k] for k in ("name", "version", "risk_tier") if k in subject},
-        **policy,
-        "violations": [_sourced(v, engine_input) for v in policy["violations"]],
-        "actions": actions,
-        "bundle": bundle.to_json(),
-        "input_digest": digest(engine_input),
-        "evidence_digest": evidence_digest(engine_input),
-        "engine": engine.info.to_json(),
-    }
-    engine_warnings = [*warnings, *getattr(engine, "warnings", [])]
-    if engine_warnings:
-        doc["warnings"] = engine_warnings
-    return Decision(doc)
+    """A decision as ``decide`` makes it, with the kind, the entry point and the actions."""
+
+    def extend(raw: dict[str, Any]) -> dict[str, Any]:
+        name = engine.info.name
+        return {
+            "kind": "comparison" if query == COMPARISON_QUERY else "monitoring",
+            "entry_point": query,
+            "actions": [_action(a, i, name) for i, a in enumerate(_actions(raw, engine))],
+        }
+
+    return decide(
+        facts, bundle, engine, evaluated_at=evaluated_at, warnings=warnings, query=query,
+        extend=extend,
+    )  # fmt: skip
 
 
 def _actions(raw: dict[str, Any], engine: Engine) -> list[Any]:
@@ -124,9 +91,3 @@ def _is_approval(value: Any) -> bool:
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _sourced(item: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
-    pointer = item.get("evidence")
-    found = source_of(facts, pointer) if isinstance(pointer, str) else None
-    return {**item, "source": found} if found else dict(item)

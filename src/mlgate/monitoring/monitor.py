@@ -116,8 +116,7 @@ def _tier(doc: dict[str, Any]) -> str:
 
 def _bundle(location: str | Path | None, query: str) -> Bundle:
     from mlgate.bundles.load import load_bundle
-    from mlgate.gate import default_bundle
-    from mlgate.monitoring.decide import require_entry_point
+    from mlgate.gate import default_bundle, require_entry_point
 
     bundle = load_bundle(location or default_bundle())
     require_entry_point(bundle, query)
