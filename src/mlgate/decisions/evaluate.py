@@ -8,7 +8,6 @@ not a well-formed decision is an ``EngineError``: it never becomes a pass.
 from __future__ import annotations
 
 import functools
-import json
 import os
 import time
 import uuid
@@ -80,16 +79,15 @@ def prepare_input(facts: dict[str, Any], evaluated_at: str | None = None) -> dic
     return doc
 
 
+DECISION_SCHEMA = "decision.schema.json"
+
+
 @functools.cache
 def _policy_validator() -> Any:
     from mlgate._jsonschema import jsonschema
+    from mlgate.resources import load_schema
 
-    Draft202012Validator = jsonschema().Draft202012Validator
-
-    from mlgate.resources import schema_path
-
-    schema = json.loads(schema_path("decision.schema.json").read_text("utf-8"))
-    return Draft202012Validator(schema)
+    return jsonschema().Draft202012Validator(load_schema(DECISION_SCHEMA))
 
 
 def check_policy_result(raw: Any, engine_name: str, query: str = DECISION_QUERY) -> dict[str, Any]:
@@ -97,7 +95,7 @@ def check_policy_result(raw: Any, engine_name: str, query: str = DECISION_QUERY)
     if not isinstance(raw, dict):
         kind = type(raw).__name__
         raise EngineError(f"{engine_name}: {query} is a {kind}, not a decision object")
-    if surely_valid("decision.schema.json", raw):
+    if surely_valid(DECISION_SCHEMA, raw):
         errors = []
     else:
         errors = sorted(_policy_validator().iter_errors(raw), key=lambda e: list(e.absolute_path))
