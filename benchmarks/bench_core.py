@@ -33,7 +33,7 @@ for path in sorted(root.rglob("*.rego")):
         engine.add_policy(str(path), path.read_text())
 engine.add_data_json(pathlib.Path(sys.argv[2]).read_text())
 engine.set_input_json(pathlib.Path(sys.argv[3]).read_text())
-print(engine.eval_query_as_json("data.mlgate.decision")[:40])
+print(engine.eval_rule_as_json("data.mlgate.decision")[:40])
 """
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import os
 import signal
 import threading
@@ -467,3 +468,54 @@ def test_builtin_scan_is_remembered_per_module_text(
     with EmbeddedEngine.from_bundle(bundle("package t\n\nx := 1\n", "2")) as engine:
         assert engine.warnings == []
     assert len(list(tmp_path.glob("scan-*.json"))) == 2
+
+
+# --- rule queries answered by eval_rule, exactly as eval_query would ------
+
+RULES = (
+    "package t\n"
+    "odd := input.n % 2 == 1\n"
+    'looks_undefined := "<undefined>"\n'
+    "never if input.n < 0\n"
+    "s contains x if { some x in input.l }\n"
+    "a.b := input.n\n"
+    "f(x) := x\n"
+    "m[k] := 1 if { some k in input.l }\n"
+)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "data.t.odd",
+        "data.t.looks_undefined",  # eval_rule's own spelling of undefined
+        "data.t.never",  # undefined
+        "data.t.s",
+        "data.t.a",  # a prefix of a ref-head rule: not a rule path
+        "data.t.a.b",
+        "data.t.f",  # a function
+        "data.t.m",
+        "data.t",  # a package
+        "data.t.absent",
+        "data.u.x",
+    ],
+)
+def test_rule_queries_answer_as_eval_query_does(query: str) -> None:
+    engine = _regorus.new_engine({"t.rego": RULES}, "{}")
+    for n in (1, 2):  # a second input is really evaluated, not the first answer kept
+        input_json = f'{{"n": {n}, "l": ["x{n}", "y"]}}'
+        engine.set_input_json(input_json)
+        expected = values(engine.eval_query_as_json(query))
+        assert values(_regorus.evaluate_json(engine, query, input_json)) == expected
+
+
+def values(answer: str) -> list[Any]:
+    """The expression values of an ``eval_query`` answer ([] when undefined)."""
+    results = json.loads(answer).get("result", [])
+    return [e["value"] for result in results for e in result["expressions"]]
+
+
+def test_a_rule_error_is_raised_not_replaced_by_a_query_answer() -> None:
+    engine = _regorus.new_engine({"t.rego": "package t\nx := 1 / input.n\n"}, "{}")
+    with pytest.raises(RuntimeError, match="divide|zero"):
+        _regorus.evaluate_json(engine, "data.t.x", '{"n": 0}')
