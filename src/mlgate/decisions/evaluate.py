@@ -70,9 +70,14 @@ def evidence_digest(facts: dict[str, Any]) -> str:
 
 
 def prepare_input(facts: dict[str, Any], evaluated_at: str | None = None) -> dict[str, Any]:
-    """The engine input: the facts with ``context.evaluated_at`` always set."""
-    doc: dict[str, Any] = json_copy(facts)
-    context = doc.setdefault("context", {})
+    """The engine input: the facts with ``context.evaluated_at`` always set.
+
+    Only the top level and ``context`` are copied (the only parts changed);
+    the other sections are shared with ``facts``, so nothing may change them.
+    """
+    doc = dict(facts)
+    given = doc.get("context")
+    context = doc["context"] = dict(given) if isinstance(given, dict) else {}
     if evaluated_at is not None:
         context["evaluated_at"] = evaluated_at
     context.setdefault("evaluated_at", utc_now())
@@ -114,7 +119,7 @@ def _with_sources(items: list[dict[str, Any]], facts: dict[str, Any]) -> list[di
     for item in items:
         pointer = item.get("evidence")
         src = source_of(facts, pointer) if isinstance(pointer, str) else None
-        out.append({**item, "source": src} if src else dict(item))
+        out.append({**item, "source": json_copy(src)} if src else dict(item))
     return out
 
 
