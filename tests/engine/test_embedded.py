@@ -519,3 +519,12 @@ def test_a_rule_error_is_raised_not_replaced_by_a_query_answer() -> None:
     engine = _regorus.new_engine({"t.rego": "package t\nx := 1 / input.n\n"}, "{}")
     with pytest.raises(RuntimeError, match="divide|zero"):
         _regorus.evaluate_json(engine, "data.t.x", '{"n": 0}')
+
+
+def test_the_recorded_engine_version_is_the_installed_distribution_version() -> None:
+    from importlib import metadata
+
+    _regorus.version.cache_clear()
+    assert _regorus.version() == metadata.version(_regorus.DISTRIBUTION)
+    info_version = engine_for("package t\nx := 1\n", isolate=False).info.version
+    assert info_version == f"regorus {metadata.version(_regorus.DISTRIBUTION)}"
