@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import copy
+import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from mlgate.errors import FactsConflictError
-from mlgate.facts.merge import merge
+from mlgate.facts.merge import merge, merge_each
+
+REPO = Path(__file__).resolve().parents[2]
 
 MLFLOW: dict[str, Any] = {
     "subject": {"name": "m", "version": "1"},
@@ -138,3 +144,44 @@ def test_inputs_are_not_modified() -> None:
     merged["metrics"][0]["value"] = 0
     merged["subject"]["name"] = "changed"
     assert one == MLFLOW and two == FAIRLEARN
+
+
+def _single_documents() -> list[Any]:
+    docs = [pytest.param(MLFLOW, id="mlflow"), pytest.param(FAIRLEARN, id="fairlearn")]
+    for path in sorted((REPO / "tests/cases").glob("*.yaml")):
+        facts = yaml.safe_load(path.read_text(encoding="utf-8")).get("facts")
+        if isinstance(facts, dict):
+            docs.append(pytest.param(facts, id=path.stem))
+    return docs
+
+
+@pytest.mark.parametrize("doc", _single_documents())
+def test_one_document_merges_as_the_general_merge_does(doc: dict[str, Any]) -> None:
+    kept = copy.deepcopy(doc)
+    try:
+        general = merge_each([("a", doc)])
+    except FactsConflictError as conflict:  # a case that names a fact twice, two ways
+        with pytest.raises(FactsConflictError, match=re.escape(conflict.message)):
+            merge([("a", doc)])
+        return
+    quick = merge([("a", doc)])
+    assert json.dumps(quick) == json.dumps(general)  # same keys, same order
+    assert doc == kept
+    quick["subject"] = "changed"  # a copy, not the input itself
+    assert doc == kept
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        {"metrics": [{"name": "f1", "value": 0.1}, {"name": "f1", "value": 0.1, "split": None}]},
+        {"security": {"vulnerabilities": [{"id": "X", "package": "p"}, {"id": "X", "package": "p",
+                                                                         "fix": "1"}]}},
+        {"lineage": {"datasets": ["same", "same"]}},
+    ],
+    ids=["metric twice", "vulnerability completed", "plain item twice"],
+)
+def test_one_document_naming_a_fact_twice_is_merged_item_by_item(doc: dict[str, Any]) -> None:
+    merged = merge([("a", doc)])
+    assert merged == merge_each([("a", doc)])
+    assert merged != doc  # the two items became one
