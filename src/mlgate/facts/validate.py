@@ -69,10 +69,12 @@ def validate(doc: Any, *, partial: bool = False) -> Report:
     mapping such as ``subject`` may be completed by another fragment.
     """
     problems: set[Problem] = set()
-    if not (surely_valid(FACTS_SCHEMA, doc) and not _has_unreal_date(doc)):
+    non_finite, unreal_date = _scan(doc)
+    if unreal_date or not surely_valid(FACTS_SCHEMA, doc):
         for error in _validator().iter_errors(doc):
             problems.update(_describe(error, partial))
-    problems.update(_non_finite(doc))
+    if non_finite:
+        problems.update(_non_finite(doc))
     problems.update(_out_of_range(doc))
     return Report(sorted(problems, key=_sort_key), _unknown_sections(doc))
 
@@ -131,19 +133,24 @@ def _non_finite(doc: Any) -> Iterator[Problem]:
             stack.extend((v, (*path, i)) for i, v in enumerate(node))
 
 
-def _has_unreal_date(doc: Any) -> bool:
-    """A string shaped like a timestamp that is no real date (only jsonschema places it)."""
+def _scan(doc: Any) -> tuple[bool, bool]:
+    """One walk, no paths: is there a NaN/Infinity (``_non_finite`` then places
+    each), and a string shaped like a timestamp that is no real date (only
+    jsonschema places it)?"""
+    non_finite = unreal_date = False
     stack: list[Any] = [doc]
     while stack:
         node = stack.pop()
         if isinstance(node, str):
-            if _TIMESTAMP.fullmatch(node) and _not_a_date(node):
-                return True
+            if not unreal_date and _TIMESTAMP.fullmatch(node) and _not_a_date(node):
+                unreal_date = True
+        elif isinstance(node, float):
+            non_finite = non_finite or not math.isfinite(node)
         elif isinstance(node, dict):
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
-    return False
+    return non_finite, unreal_date
 
 
 def _out_of_range(doc: Any) -> Iterator[Problem]:
