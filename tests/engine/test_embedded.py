@@ -517,7 +517,7 @@ def values(answer: str) -> list[Any]:
 
 def test_a_rule_error_is_raised_not_replaced_by_a_query_answer() -> None:
     engine = _regorus.new_engine({"t.rego": "package t\nx := 1 / input.n\n"}, "{}")
-    with pytest.raises(RuntimeError, match="divide|zero"):
+    with pytest.raises(RuntimeError, match=r"divide|zero"):
         _regorus.evaluate_json(engine, "data.t.x", '{"n": 0}')
 
 

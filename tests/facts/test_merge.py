@@ -175,8 +175,14 @@ def test_one_document_merges_as_the_general_merge_does(doc: dict[str, Any]) -> N
     "doc",
     [
         {"metrics": [{"name": "f1", "value": 0.1}, {"name": "f1", "value": 0.1, "split": None}]},
-        {"security": {"vulnerabilities": [{"id": "X", "package": "p"}, {"id": "X", "package": "p",
-                                                                         "fix": "1"}]}},
+        {
+            "security": {
+                "vulnerabilities": [
+                    {"id": "X", "package": "p"},
+                    {"id": "X", "package": "p", "fix": "1"},
+                ]
+            }
+        },
         {"lineage": {"datasets": ["same", "same"]}},
     ],
     ids=["metric twice", "vulnerability completed", "plain item twice"],

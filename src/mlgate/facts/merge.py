@@ -182,8 +182,7 @@ def _quick_identity(item: Any, fields: tuple[str, ...]) -> tuple[Any, ...]:
     if not isinstance(item, dict):
         return (b"item", canonical_json(item))
     return tuple(
-        v if (v := item.get(f)) is None or isinstance(v, str) else canonical_json(v)
-        for f in fields
+        v if (v := item.get(f)) is None or isinstance(v, str) else canonical_json(v) for f in fields
     )
 
 
