@@ -170,3 +170,19 @@ def test_lint_fails_on_a_rule_without_metadata(run: Run, policy_dir: Path) -> No
     )
     code, out, _ = run("bundle", "lint", str(policy_dir))
     assert code == 1 and "extra.rego:3: error [metadata-missing]" in out
+
+
+def test_lint_reports_yaml_that_older_opa_reads_otherwise(
+    run: Run, policy_dir: Path, tmp_path: Path
+) -> None:
+    (policy_dir / "mlgate" / "extra").mkdir()
+    (policy_dir / "mlgate" / "extra" / "data.yaml").write_text("# flags\nnotify: true\npage: off\n")
+    line = 3
+    code, out, _ = run("bundle", "lint", str(policy_dir))
+    assert code == 1
+    assert f"mlgate/extra/data.yaml:{line}: error [yaml-version] `off`" in out
+    archive = tmp_path / "b.tar.gz"
+    assert run("bundle", "build", str(policy_dir), "-o", str(archive))[0] == 0
+    code, out, _ = run("bundle", "lint", str(archive), "--format", "json")
+    assert code == 1
+    assert [f["line"] for f in json.loads(out) if f["code"] == "yaml-version"] == [line]

@@ -6,7 +6,9 @@ without a METADATA block naming its ``control_id`` and a known ``severity``;
 a threshold a rule's METADATA names (``custom.thresholds``) that some risk
 tier does not define; a rule that reads the wall clock (``time.now_ns``)
 instead of ``input.context.evaluated_at``; no ``data.mlgate.decision`` entry
-point; a builtin the embedded engine does not implement. Warnings: a builtin
+point; a builtin the embedded engine does not implement; a plain scalar in a
+``data.yaml`` (``.yml``) that YAML 1.1 and 1.2 read differently (``no``, ``on``, ``0755``:
+see ``bundles.yaml_versions``), when the raw files are given. Warnings: a builtin
 the embedded engine answers differently from OPA (unless the manifest
 accepts it), a denying rule whose body never names its control id.
 """
@@ -14,6 +16,7 @@ accepts it), a denying rule whose body never names its control id.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from mlgate.bundles.findings import Finding, error, located, warning
@@ -30,8 +33,8 @@ _DENYING_HEAD = re.compile(rf"^({'|'.join(DENYING)})\b\s*(contains\b|\[|:=|=|if\
 _WALL_CLOCK = re.compile(r"\btime\.now_ns\s*\(")
 
 
-def lint(bundle: Bundle) -> list[Finding]:
-    """Every finding, sorted by file and line."""
+def lint(bundle: Bundle, files: Mapping[str, bytes] | None = None) -> list[Finding]:
+    """Every finding, sorted by file and line; ``files`` are the bundle's raw files."""
     from mlgate.bundles.metadata import read_annotations
     from mlgate.bundles.syntax import syntax_errors
 
@@ -48,7 +51,19 @@ def lint(bundle: Bundle) -> list[Finding]:
     findings += _entry_point(bundle)
     if not any(f.code == "syntax" for f in findings):
         findings += _builtins(bundle)
+    findings += _yaml_versions(files or {})
     return sorted(findings, key=lambda f: (f.file, f.line, f.code))
+
+
+def _yaml_versions(files: Mapping[str, bytes]) -> list[Finding]:
+    from mlgate.bundles.yaml_versions import ambiguous_scalars
+
+    return [
+        error("yaml-version", found.message(), path, found.line)
+        for path, content in sorted(files.items())
+        if path.rsplit("/", 1)[-1] in ("data.yaml", "data.yml")
+        for found in ambiguous_scalars(content.decode("utf-8"))
+    ]
 
 
 def _denying_rules(bundle: Bundle, annotations: list[RuleAnnotation]) -> list[Finding]:

@@ -73,17 +73,18 @@ def lint(
     fmt: Fmt = typer.Option(Fmt.TEXT, "--format", help="text | json"),
 ) -> None:
     """Check METADATA (control id, severity), thresholds per tier, wall-clock reads,
-    the decision entry point, syntax and builtins the embedded engine lacks.
+    the decision entry point, syntax, builtins the embedded engine lacks, and
+    data.yaml values YAML 1.1 and 1.2 read differently.
 
     Exit 0 when clean, 1 with findings (errors; warnings too with --strict).
     Example: mlgate bundle lint rego --strict
     """
     from mlgate.bundles.findings import render_text
     from mlgate.bundles.lint import lint as run
-    from mlgate.bundles.load import load_bundle
+    from mlgate.bundles.source import load
 
-    loaded = load_bundle(_default_bundle(bundle))
-    findings = run(loaded)
+    loaded, read = load(_default_bundle(bundle))
+    findings = run(loaded, read.files)
     if fmt is Fmt.JSON:
         print_json([f.to_json() for f in findings])
     else:

@@ -95,7 +95,7 @@ def parse_yaml_text(text: str, name: str, *, max_depth: int = DEFAULT_MAX_DEPTH)
         raise InputError(f"{where}: character #x{char:04x} is not allowed in YAML") from None
     except yaml.YAMLError as exc:
         raise InputError(f"{name}: {str(exc).splitlines()[0] if str(exc) else exc}") from None
-    if not _parser_class().__name__.startswith("C"):  # libyaml refuses lone surrogates itself
+    if not yaml_parser_class().__name__.startswith("C"):  # libyaml refuses lone surrogates itself
         _check_tree(value, name, max_depth, surrogates=True)
     return value
 
@@ -242,7 +242,7 @@ def _check_events(text: str, name: str, max_depth: int) -> None:
     import yaml
 
     depth = documents = 0
-    for nodes, event in enumerate(yaml.parse(text, Loader=_parser_class()), start=1):
+    for nodes, event in enumerate(yaml.parse(text, Loader=yaml_parser_class()), start=1):
         where = _mark_at(name, event.start_mark)
         if nodes > MAX_YAML_NODES:
             raise InputError(f"{where}: more than {MAX_YAML_NODES} YAML nodes")
@@ -270,7 +270,7 @@ def _check_events(text: str, name: str, max_depth: int) -> None:
 
 
 @functools.cache
-def _parser_class() -> type[Any]:
+def yaml_parser_class() -> type[Any]:
     import yaml
 
     try:
@@ -334,7 +334,7 @@ def _loader_factory() -> Callable[[str], Any]:
             raise ConstructorError(None, None, str(exc), node.start_mark) from None
 
     Constructor.add_constructor("tag:yaml.org,2002:int", construct_int)
-    parser: type[Any] = _parser_class()
+    parser: type[Any] = yaml_parser_class()
 
     class Loader(parser, Constructor, Resolver):  # type: ignore[misc]
         def __init__(self, stream: str) -> None:
