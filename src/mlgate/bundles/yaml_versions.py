@@ -79,5 +79,6 @@ def ambiguous_scalars(text: str) -> list[Ambiguous]:
         if isinstance(event, yaml.ScalarEvent) and not event.style:  # plain: None or ""
             differ = readings(event.value)
             if differ is not None:
-                found.append(Ambiguous(event.start_mark.line + 1, event.value, *differ))
+                line = event.start_mark.line + 1 if event.start_mark is not None else 0
+                found.append(Ambiguous(line, event.value, *differ))
     return found
