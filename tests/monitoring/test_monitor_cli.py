@@ -244,3 +244,26 @@ def test_reports_list_the_monitoring_controls_with_their_thresholds(
     assert main([*_args(files, "slow"), "--format", "junit"]) == 1
     junit = capsys.readouterr().out
     assert junit.count("<testcase ") == len(status) and "MLG-PERF-001" not in junit
+
+
+def test_several_outputs_as_for_check(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    junit, text = tmp_path / "monitor.xml", tmp_path / "monitor.txt"
+    args = [*_args(files, "slow"), "-o", f"junit={junit}", "-o", f"text={text}"]
+    assert main(args) == 1
+    stdout = capsys.readouterr().out
+    assert stdout.startswith("FAIL") and "  > rollback" in stdout  # the monitoring text report
+    assert "  > rollback" in text.read_text()  # also in a text file
+    assert "<testsuite" in junit.read_text() and "MLG-MON-002" in junit.read_text()
+
+
+def test_an_unknown_output_format_is_refused_before_anything_is_decided(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = tmp_path / "log.db"
+    args = [*_args(files), "--log", str(log), "-o", f"pdf={tmp_path / 'r.pdf'}"]
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    assert "unknown format 'pdf'" in captured.err and captured.out == ""
+    assert not log.exists() and not (tmp_path / "r.pdf").exists()

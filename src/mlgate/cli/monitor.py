@@ -11,6 +11,7 @@ import typer
 from mlgate.report.base import OutputFormat
 
 if TYPE_CHECKING:
+    from mlgate.cli.outputs import Target
     from mlgate.decisions.model import Decision
     from mlgate.gate import Checked
     from mlgate.logstore.base import LogStore
@@ -23,7 +24,14 @@ _ENGINE = typer.Option(
 )
 _OPA_URL = typer.Option(None, "--opa-url", help="OPA server URL [env MLGATE_OPA_URL].")
 _FORMAT = typer.Option(OutputFormat.TEXT, "--format", help="Output format.")
-_OUTPUT = typer.Option(None, "--output", "-o", help="Write the output to FILE instead of stdout.")
+_OUTPUT = typer.Option(
+    [],
+    "--output",
+    "-o",
+    metavar="FORMAT=FILE",
+    help="Also write FORMAT to FILE, e.g. -o junit=monitor.xml -o html=monitor.html "
+    "(repeatable; all files or none). A plain FILE takes --format's output instead of stdout.",
+)
 _AT = typer.Option(None, "--at", help="Evaluation time (RFC 3339) instead of now.")
 _TIMEOUT = typer.Option(None, "--timeout", help="Seconds an engine call may take [default 30].")
 
@@ -60,7 +68,7 @@ def monitor(
     engine: str | None = _ENGINE,
     opa_url: str | None = _OPA_URL,
     output_format: OutputFormat = _FORMAT,
-    output: Path | None = _OUTPUT,
+    output: list[str] = _OUTPUT,
     at: str | None = _AT,
     timeout: float | None = _TIMEOUT,
     log: str | None = typer.Option(
@@ -76,12 +84,14 @@ def monitor(
     -s prediction_confidence=conf.csv --baseline prediction_confidence=last_month.csv
     --drift drift.json
     """
+    from mlgate.cli.outputs import parse_targets
     from mlgate.engine.select import EngineOptions
     from mlgate.monitoring.build import Inputs
     from mlgate.monitoring.monitor import monitor as run_monitor
     from mlgate.monitoring.specs import SeriesSpec
     from mlgate.report.detailed import attach_details
 
+    targets = parse_targets(output, output_format)
     inputs = Inputs(
         series=[SeriesSpec.parse(s) for s in series],
         baselines=[SeriesSpec.parse(s) for s in baseline],
@@ -103,7 +113,7 @@ def monitor(
     finally:
         if store is not None:
             store.close()
-    _finish(attach_details(checked, facts), output_format, output)
+    _finish(attach_details(checked, facts), targets)
 
 
 def compare(
@@ -113,7 +123,7 @@ def compare(
     engine: str | None = _ENGINE,
     opa_url: str | None = _OPA_URL,
     output_format: OutputFormat = _FORMAT,
-    output: Path | None = _OUTPUT,
+    output: list[str] = _OUTPUT,
     at: str | None = _AT,
     timeout: float | None = _TIMEOUT,
 ) -> None:
@@ -126,10 +136,12 @@ def compare(
 
     Example: mlgate compare --champion prod.yaml --challenger candidate.yaml
     """
+    from mlgate.cli.outputs import parse_targets
     from mlgate.engine.select import EngineOptions
     from mlgate.monitoring.monitor import compare as run_compare
     from mlgate.report.detailed import attach_details
 
+    targets = parse_targets(output, output_format)
     checked = run_compare(
         champion,
         challenger,
@@ -137,7 +149,7 @@ def compare(
         engine=EngineOptions.from_env(engine, opa_url, timeout),
         evaluated_at=at,
     )
-    _finish(attach_details(checked, [champion, challenger]), output_format, output)
+    _finish(attach_details(checked, [champion, challenger]), targets)
 
 
 def _open_log(log: str | None) -> LogStore | None:
@@ -160,17 +172,12 @@ def _record(store: LogStore, checked: Checked) -> None:
     store.append([entry])
 
 
-def _finish(decision: Decision, output_format: OutputFormat, output: Path | None) -> None:
-    from mlgate.cli.output import emit, use_color
+def _finish(decision: Decision, targets: list[Target]) -> None:
+    from mlgate.cli.output import use_color
+    from mlgate.cli.outputs import emit_all
     from mlgate.monitoring.render import MonitoringTextFormatter
 
-    to_stdout = output is None or str(output) == "-"
-    if output_format is OutputFormat.TEXT:
-        text = MonitoringTextFormatter(color=to_stdout and use_color()).render(decision)
-    else:
-        text = output_format.to_formatter().render(decision)
-    emit(text, output)
-    if output_format is not OutputFormat.TEXT or not to_stdout:
+    if not emit_all(decision, targets, color=use_color(), text_formatter=MonitoringTextFormatter):
         for warning in decision.warnings:
             print(f"mlgate: warning: {warning}", file=sys.stderr)
     raise typer.Exit(int(decision.exit_code))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,11 +71,25 @@ def _append(path: Path, content: str) -> None:
         raise InputError(f"{path}: cannot append the job summary: {exc.strerror}") from exc
 
 
-def emit_all(decision: Decision, targets: list[Target], *, color: bool) -> bool:
-    """Render and write every target; ``True`` when stdout got a text report."""
+def emit_all(
+    decision: Decision,
+    targets: list[Target],
+    *,
+    color: bool,
+    text_formatter: Callable[..., Formatter] | None = None,
+) -> bool:
+    """Render and write every target; ``True`` when stdout got a text report.
+
+    ``text_formatter`` builds the text formatter (called with ``color=``) when the
+    decision has its own (monitoring); other formats are the same for all.
+    """
     rendered: list[tuple[Target, str, Formatter]] = []
     for t in targets:
-        formatter = t.format.to_formatter(color=color and t.path is None)
+        tty_color = color and t.path is None
+        if text_formatter is not None and t.format is OutputFormat.TEXT:
+            formatter = text_formatter(color=tty_color)
+        else:
+            formatter = t.format.to_formatter(color=tty_color)
         rendered.append((t, formatter.render(decision), formatter))
     write_all([(t.path, text) for t, text, _ in rendered if t.path is not None])
     for t, text, _ in rendered:

@@ -129,7 +129,7 @@ class EmbeddedEngine:
             store_scan(bundle, _regorus.version(), include_tests, scan)
         if scan.refused:
             backend.close()
-            raise BundleError(scan.refused[0], details=scan.refused)
+            raise BundleError(scan.refused[0], details=scan.refused[1:])
         for name in accepted_deviations(bundle):
             scan.deviations.pop(name, None)
         return cls(backend, scan.warnings, isolate=isolate)
