@@ -84,3 +84,24 @@ def test_nan_score_becomes_no_score(tmp_path: Path) -> None:
     path.write_text(json.dumps(report))
     entries, _ = drift_entries(str(path), OPTIONS)
     assert entries[0]["score"] is None and entries[0]["score_kind"] == "distance"
+
+
+@pytest.mark.parametrize(
+    ("test", "score", "message"),
+    [
+        ("PSI", "high", "the drift score 'high' is not a finite number"),
+        ("PSI", -0.5, "the drift distance -0.5 is negative"),
+        ("K-S p_value", 7.0, "the p-value 7 is outside [0, 1]"),
+        ("PSI", float("inf"), "the drift score Infinity is not a finite number"),
+    ],
+)
+def test_an_unsound_score_is_an_error_naming_the_feature(
+    tmp_path: Path, test: str, score: object, message: str
+) -> None:
+    path = tmp_path / "r.json"
+    column = {"column_name": "x", "stattest_name": test, "drift_score": score}
+    report = {"metrics": [{"metric": "ColumnDriftMetric", "result": column}]}
+    path.write_text(json.dumps(report))
+    with pytest.raises(InputError) as caught:
+        drift_entries(str(path), OPTIONS)
+    assert caught.value.message == f"{path}: feature 'x': {message}"

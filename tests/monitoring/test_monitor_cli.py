@@ -267,3 +267,29 @@ def test_an_unknown_output_format_is_refused_before_anything_is_decided(
     captured = capsys.readouterr()
     assert "unknown format 'pdf'" in captured.err and captured.out == ""
     assert not log.exists() and not (tmp_path / "r.pdf").exists()
+
+
+def test_a_baseline_given_twice_is_refused_not_the_last_one_kept(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    twice = ["--baseline", f"prediction_confidence={files['conf']}"] * 2
+    assert main([*_args(files), *twice]) == 2
+    assert "--baseline: the signal prediction_confidence is given twice" in capsys.readouterr().err
+
+
+def test_a_baseline_without_a_name_asks_for_one(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*_args(files), "--baseline", str(files["conf"])]) == 2
+    assert "name the signal: --baseline NAME=FILE" in capsys.readouterr().err
+
+
+def test_a_confidence_outside_0_1_is_refused(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = g.write(tmp_path / "conf5.json", g.points(mean=5.0, sd=0.01))
+    args = _args(files)
+    args[6] = f"prediction_confidence={bad}"
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}: observation 1:" in err and "outside a confidence's range [0, 1]" in err

@@ -63,6 +63,10 @@ def build_section(
     canary = [
         p for spec in inputs.champions for p in _champion(spec, loaded, window, settings, options)
     ]
+    named = [p["name"] for p in canary]
+    if len(named) != len(set(named)):
+        twice = next(n for n in named if named.count(n) > 1)
+        raise UsageError(f"--champion: a champion signal is given twice ({twice})")
     if inputs.champions:
         section["canary"] = {"metrics": canary}
     drift: list[dict[str, Any]] = []
@@ -78,6 +82,7 @@ def build_section(
 def _read(spec: SeriesSpec, settings: Settings, options: AdapterOptions) -> Series:
     series = read_series(spec.path, unit=spec.unit, options=options)
     name = spec.name or series.name
+    _in_range(series, name, settings)
     if name != settings.latency_signal:
         return series
     if series.unit not in ("ms", "s"):
@@ -89,6 +94,23 @@ def _read(spec: SeriesSpec, settings: Settings, options: AdapterOptions) -> Seri
     if series.unit == "s":  # a declared unit, converted exactly as declared
         return replace(series, values=array("d", (v * 1000.0 for v in series.values)), unit="ms")
     return series
+
+
+def _in_range(series: Series, name: str | None, settings: Settings) -> None:
+    """A confidence lies in [0, 1]; a canonical metric in its registry range."""
+    spec = lookup(name) if name else None
+    if name == settings.confidence_signal:
+        low, high, what = 0.0, 1.0, "a confidence"
+    elif spec is not None:
+        low, high, what = spec.minimum, spec.maximum, spec.name
+    else:
+        return
+    for i, value in enumerate(series.values):
+        if not low <= value <= high:
+            raise InputError(
+                f"{series.origin}: observation {i + 1}: {value:g} is outside {what}'s "
+                f"range [{low:g}, {high:g}]"
+            )
 
 
 def _signal(
@@ -122,9 +144,13 @@ def _attach_baseline(
 ) -> None:
     base = _read(spec, settings, options)
     name = spec.name or base.name
+    if not name:
+        raise UsageError(f"--baseline {spec.path}: name the signal: --baseline NAME=FILE")
     target = next((s for s in signals if s["name"] == name), None)
     if target is None:
         raise UsageError(f"--baseline {spec.path}: no --series gives the signal {name}")
+    if "baseline" in target:
+        raise UsageError(f"--baseline: the signal {name} is given twice")
     _same_unit(spec.path, "the baseline", base, loaded[str(name)], str(name))
     stats = summary(select(base, None))
     target["baseline"] = {

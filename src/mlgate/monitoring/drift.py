@@ -21,9 +21,12 @@ missing evidence rather than guessing a direction.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
+from mlgate.canonical import show
+from mlgate.errors import InputError
 from mlgate.facts.adapters.base import AdapterOptions, get_adapter, number, parse_json, read_bytes
 
 KIND = "evidently"
@@ -66,10 +69,11 @@ def drift_entries(location: str, options: AdapterOptions) -> tuple[list[dict[str
     found = _legacy(metrics) + _value_drift(metrics, tests)
     entries = []
     for feature, score, method, threshold in found:
+        kind = score_kind(method)
         entry: dict[str, Any] = {
             "feature": feature[:256],
-            "score": number(score),
-            "score_kind": score_kind(method),
+            "score": _score(score, kind, f"{location}: feature {feature[:80]!r}"),
+            "score_kind": kind,
             "method": method or "unknown",
             "threshold": number(threshold),
             "detected": verdicts.get(feature),
@@ -82,6 +86,21 @@ def drift_entries(location: str, options: AdapterOptions) -> tuple[list[dict[str
 
 
 Found = tuple[str, Any, str | None, Any]
+
+
+def _score(raw: Any, kind: str, where: str) -> float | None:
+    """The drift score: absent or NaN (Evidently's answer for, e.g., an empty column) is
+    None, missing evidence; otherwise a number in the range of its kind."""
+    if raw is None or (isinstance(raw, float) and math.isnan(raw)):
+        return None
+    score = number(raw)
+    if score is None:
+        raise InputError(f"{where}: the drift score {show(raw)} is not a finite number")
+    if kind == "p_value" and not 0.0 <= score <= 1.0:
+        raise InputError(f"{where}: the p-value {score:g} is outside [0, 1]")
+    if score < 0:
+        raise InputError(f"{where}: the drift distance {score:g} is negative")
+    return score
 
 
 def _legacy(metrics: Any) -> list[Found]:

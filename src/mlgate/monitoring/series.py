@@ -10,11 +10,14 @@ Files are recognised by their content:
 * a Prometheus range-query answer (``/api/v1/query_range``):
   ``{"status": "success", "data": {"resultType": "matrix", "result": [...]}}``.
 
-A timestamp is RFC 3339 with a zone or Unix seconds; a value a finite number;
-a count (the requests an observation stands for; default 1) a finite number
-of at least 0. Refused with one clear line: timestamps that go backwards, NaN
-or infinite values, text where a number belongs, millisecond Unix times, two
-units in one series, a Prometheus answer that is not one successful matrix.
+A timestamp is RFC 3339 with a zone or Unix seconds; a value a finite number
+of magnitude at most 1e15 (never negative in a series of durations, ms or s);
+a count (the requests an observation stands for; default 1) a whole number
+from 0 to 1e15. Numbers are JSON numbers in a JSON series (text only in CSV
+and in Prometheus answers, which write samples as text). Refused with one
+clear line: timestamps that go backwards, NaN or infinite values, text where
+a number belongs, millisecond Unix times, a unit that is not text, two units
+in one series, a Prometheus answer that is not one successful matrix.
 An empty series is not an error: its statistics are empty and the policy
 calls that insufficient evidence.
 """
@@ -25,6 +28,7 @@ import math
 from array import array
 from dataclasses import dataclass
 
+from mlgate.canonical import show
 from mlgate.errors import InputError
 from mlgate.facts.adapters.base import AdapterOptions, decode, parse_json, read_bytes, sha256
 from mlgate.monitoring.formats import (
@@ -37,6 +41,7 @@ from mlgate.monitoring.formats import (
 from mlgate.monitoring.times import to_ns
 
 KIND = "series"
+MAX_MAGNITUDE = 1e15  # no latency, share or count comes near; sums of squares stay finite
 _UNITS = {"milliseconds": "ms", "millisecond": "ms", "msec": "ms", "seconds": "s", "second": "s"}
 _UNITS |= {"sec": "s", "secs": "s"}
 
@@ -80,22 +85,29 @@ def read_series(
     else:
         meta, rows, kind = {}, csv_rows(text, path), "csv"
     declared = [(unit, "the command line")] if unit else []
-    if isinstance(meta.get("unit"), str):
-        declared.append((meta["unit"], "the file"))
+    if meta.get("unit") is not None:
+        declared.append((_unit_text(meta["unit"], f"{path}: unit"), "the file"))
+    text_ok = kind != "json"
     times, values, counts = array("q"), array("d"), array("d")
+    first_negative = ""
     for timestamp, value, count, row_unit, where in rows:
-        if isinstance(row_unit, str) and row_unit.strip():
-            declared.append((row_unit, where))
         at = f"{path}: {where}"
+        if row_unit is not None and row_unit != "":
+            declared.append((_unit_text(row_unit, f"{at}: unit"), where))
         times.append(to_ns(timestamp, at))
-        values.append(_number(value, at, "value"))
-        counts.append(1.0 if count in (None, "") else _number(count, at, "count", minimum=0.0))
+        values.append(_number(value, at, "value", text_ok=text_ok))
+        counts.append(1.0 if count in (None, "") else _count(count, at, text_ok))
         if len(times) > 1 and times[-1] < times[-2]:
             raise InputError(f"{at}: the timestamps go backwards here; sort the series by time")
+        if values[-1] < 0 and not first_negative:
+            first_negative = f"{at}: the value {values[-1]:g}"
+    the_unit = _one_unit(declared, path)
+    if the_unit in ("ms", "s") and first_negative:
+        raise InputError(f"{first_negative} is a negative duration ({the_unit})")
     return Series(
         origin=path,
         name=meta.get("name") if isinstance(meta.get("name"), str) else None,
-        unit=_one_unit(declared, path),
+        unit=the_unit,
         step_seconds=_step(meta.get("step_seconds"), path),
         times=times,
         values=values,
@@ -115,21 +127,43 @@ def _one_unit(declared: list[tuple[str, str]], path: str) -> str | None:
     return next(iter(seen), None)
 
 
-def _number(value: object, at: str, what: str, *, minimum: float | None = None) -> float:
+def _number(
+    value: object, at: str, what: str, *, minimum: float | None = None, text_ok: bool = True
+) -> float:
     given = value
-    if isinstance(value, str):
+    if isinstance(value, str) and text_ok:
         try:
             value = float(value.strip())
         except ValueError:
             raise InputError(f"{at}: the {what} {given!r} is not a number") from None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InputError(f"{at}: the {what} {given!r} is not a number")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond any float
+        number = MAX_MAGNITUDE * 10
     if not math.isfinite(number):
         raise InputError(f"{at}: the {what} is {given!r}, not a finite number")
+    if abs(number) > MAX_MAGNITUDE:
+        raise InputError(
+            f"{at}: the {what} {show(value)} is out of range (at most {MAX_MAGNITUDE:g})"
+        )
     if minimum is not None and number < minimum:
         raise InputError(f"{at}: the {what} {given!r} is below {minimum:g}")
     return number
+
+
+def _count(value: object, at: str, text_ok: bool) -> float:
+    count = _number(value, at, "count", minimum=0.0, text_ok=text_ok)
+    if not count.is_integer():
+        raise InputError(f"{at}: the count {value!r} is not a whole number of requests")
+    return count
+
+
+def _unit_text(value: object, at: str) -> str:
+    if not isinstance(value, str):
+        raise InputError(f"{at}: {value!r} is not a unit name (text such as ms or s)")
+    return value
 
 
 def _step(value: object, path: str) -> float | None:

@@ -34,6 +34,7 @@ class Settings:
     window_days: float = DEFAULT_WINDOW_DAYS
     latency_signal: str = "latency_ms"
     limit_ms: float = DEFAULT_LIMIT_MS
+    confidence_signal: str = "prediction_confidence"
 
     @classmethod
     def from_bundle(
@@ -45,10 +46,14 @@ class Settings:
         days = _number(_at(th, "window", "days"))
         signal = _at(th, "latency", "signal")
         limit = _number(_at(th, "latency", "limit_ms"))
+        confidence = _at(th, "confidence", "signal")
         return cls(
             window_days=window_days or days or DEFAULT_WINDOW_DAYS,
             latency_signal=signal if isinstance(signal, str) else "latency_ms",
             limit_ms=limit if limit is not None else DEFAULT_LIMIT_MS,
+            confidence_signal=confidence
+            if isinstance(confidence, str)
+            else "prediction_confidence",
         )
 
 
