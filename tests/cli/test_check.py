@@ -209,3 +209,23 @@ def test_merged_facts_from_two_files(
     a, b = write_facts(base, "a.json"), write_facts(extra, "b.json")
     rc, out, _ = run("check", "-f", str(a), "-f", str(b), "-b", str(echo_bundle), "-e", "embedded")
     assert rc == 0, out
+
+
+@pytest.mark.parametrize("at", ["soon", "2026-11-01T00:00:00", "1970-06-01T00:00:00Z"])
+def test_a_bad_evaluation_time_is_refused_and_nothing_is_logged(
+    run: Run, echo_bundle: Path, write_facts: Callable[..., Path], tmp_path: Path, at: str
+) -> None:
+    facts = write_facts(minimal_facts(want="pass"))
+    log = tmp_path / "log.db"
+    argv = ["check", "-f", str(facts), "-b", str(echo_bundle), "-e", "embedded"]
+    rc, out, err = run(*argv, "--log", str(log), "--at", at)
+    assert rc == 2 and out == ""
+    assert err.startswith(f"mlgate: error: --at '{at}': ")
+    if log.exists():
+        from mlgate.logstore.open import open_store
+
+        store = open_store(str(log), create=False)
+        try:
+            assert store.head() is None
+        finally:
+            store.close()

@@ -274,3 +274,30 @@ def test_a_batch_shows_progress_on_a_terminal_and_none_in_ci(fleet: Path, tmp_pa
     assert "4/4 [" in on_terminal and "100%" in on_terminal
     piped = _stderr_of_recertify(fleet, tmp_path, tty=False)
     assert "/4 [" not in piped and "\r" not in piped
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--at", "soon", "--at 'soon': not an RFC 3339 time"),
+        ("--at", "2026-11-01T00:00:00", "not an RFC 3339 time"),  # no zone
+        ("--at", "0001-01-01T00:00:00Z", "before 1971"),
+        ("--timeout", "0", "--timeout 0: give the seconds"),
+        ("--timeout", "-1", "--timeout -1: give the seconds"),
+        ("--timeout", "nan", "--timeout nan: give the seconds"),
+    ],
+)
+def test_a_bad_time_or_timeout_is_refused_before_any_model(
+    fleet: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    option: str,
+    value: str,
+    message: str,
+) -> None:
+    log = tmp_path / "log.db"
+    args = ["recertify", "--bundle", str(bundle_dir()), "--facts-dir", str(fleet)]
+    assert main([*args, "--log", str(log), option, value]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and len(captured.err.strip().splitlines()) == 1
+    assert captured.out == "" and not log.exists()

@@ -293,3 +293,30 @@ def test_a_confidence_outside_0_1_is_refused(
     assert main(args) == 2
     err = capsys.readouterr().err
     assert f"{bad}: observation 1:" in err and "outside a confidence's range [0, 1]" in err
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--window-days", "nan"], "--window-days nan: the window must be longer than 0 days"),
+        (["--window-days", "inf"], "at most 366"),
+        (["--window-days", "1e6"], "at most 366"),
+        (["--timeout", "-1"], "--timeout -1: give the seconds"),
+        (["--timeout", "0"], "--timeout 0: give the seconds"),
+    ],
+)
+def test_out_of_range_options_are_usage_errors(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    assert main([*_args(files), *extra]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0]
+
+
+def test_an_evaluation_time_in_year_1_is_refused(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = _args(files)
+    args[args.index("--at") + 1] = "0001-01-01T00:00:00Z"
+    assert main(args) == 2
+    assert "before 1971" in capsys.readouterr().err

@@ -60,12 +60,16 @@ def recertify(
 
     Example: mlgate recertify --bundle policy-2026.12/ --facts-dir prod-facts/
     """
+    from mlgate.decisions.evaluate import check_evaluation_time
+    from mlgate.engine.base import check_timeout
     from mlgate.fleet.recertify import recertify as run
     from mlgate.fleet.sources import FactsDir, MlflowRegistry
     from mlgate.fleet.table import ProgressBar, render_json, render_text
 
     if (facts_dir is None) == (mlflow_registry is None):
         raise UsageError("give exactly one of --facts-dir DIR and --mlflow-registry URI")
+    timeout = check_timeout(timeout)
+    check_evaluation_time(at)
     if no_log and log is not None:
         raise UsageError("--log and --no-log contradict each other")
     source = (

@@ -69,12 +69,27 @@ def evidence_digest(facts: dict[str, Any]) -> str:
     return digest(doc)
 
 
+def check_evaluation_time(evaluated_at: str | None) -> None:
+    """An explicit evaluation time (``--at``) is an RFC 3339 instant with a zone, after 1970."""
+    if evaluated_at is None:
+        return
+    from mlgate.errors import InputError
+    from mlgate.monitoring.times import parse_rfc3339_ns
+
+    ns = parse_rfc3339_ns(evaluated_at)
+    if ns is None:
+        raise InputError(f"--at {evaluated_at!r}: not an RFC 3339 time like 2026-11-01T12:00:00Z")
+    if ns < _EARLIEST_NS:
+        raise InputError(f"--at {evaluated_at!r}: before 1971; give a time of the model's life")
+
+
 def prepare_input(facts: dict[str, Any], evaluated_at: str | None = None) -> dict[str, Any]:
     """The engine input: the facts with ``context.evaluated_at`` always set.
 
     Only the top level and ``context`` are copied (the only parts changed);
     the other sections are shared with ``facts``, so nothing may change them.
     """
+    check_evaluation_time(evaluated_at)
     doc = dict(facts)
     given = doc.get("context")
     context = doc["context"] = dict(given) if isinstance(given, dict) else {}
@@ -85,6 +100,9 @@ def prepare_input(facts: dict[str, Any], evaluated_at: str | None = None) -> dic
 
 
 DECISION_SCHEMA = "decision.schema.json"
+_EARLIEST_NS = (
+    365 * 86_400 * 1_000_000_000
+)  # 1971-01-01: a year-long window still starts after 1970
 
 
 @functools.cache

@@ -15,6 +15,25 @@ if TYPE_CHECKING:
     pass
 
 DEFAULT_TIMEOUT_S = 30.0
+MAX_TIMEOUT_S = 86_400.0
+
+
+def check_timeout(seconds: float | None) -> float:
+    """``--timeout``: a number of seconds above 0 and at most a day (None: the default)."""
+    import math
+
+    from mlgate.errors import UsageError
+
+    if seconds is None:
+        return DEFAULT_TIMEOUT_S
+    if not (math.isfinite(seconds) and 0 < seconds <= MAX_TIMEOUT_S):
+        raise UsageError(
+            f"--timeout {seconds:g}: give the seconds an engine call may take, above 0 and "
+            f"at most {MAX_TIMEOUT_S:g}"
+        )
+    return float(seconds)
+
+
 DECISION_QUERY = "data.mlgate.decision"
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from mlgate.engine.base import DEFAULT_TIMEOUT_S
+from mlgate.engine.base import DEFAULT_TIMEOUT_S, check_timeout
 from mlgate.engine.opa_conn import OpaSettings
 from mlgate.errors import UsageError
 
@@ -51,7 +51,7 @@ class EngineOptions:
         settings = OpaSettings.from_env(
             ca_cert=ca_cert, client_cert=client_cert, client_key=client_key, token_file=token_file
         )
-        return cls(name=chosen, opa_url=url, timeout=timeout or DEFAULT_TIMEOUT_S, opa=settings)
+        return cls(name=chosen, opa_url=url, timeout=check_timeout(timeout), opa=settings)
 
 
 def _embedded(bundle: Bundle, opts: EngineOptions) -> Engine:

@@ -15,11 +15,12 @@ raise one ``MlgateError``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mlgate.errors import FactsValidationError, InputError, UsageError
+from mlgate.errors import BundleError, FactsValidationError, InputError, UsageError
 
 if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle
@@ -30,15 +31,23 @@ if TYPE_CHECKING:
 
 def evaluation_time(evaluated_at: str | None) -> tuple[str, int]:
     """``--at`` (RFC 3339) or now, as text and as nanoseconds."""
+    from mlgate.decisions.evaluate import check_evaluation_time
     from mlgate.monitoring.times import format_ns, now_ns, parse_rfc3339_ns
 
     if evaluated_at is None:
         ns = now_ns() // 1_000_000_000 * 1_000_000_000
         return format_ns(ns), ns
+    check_evaluation_time(evaluated_at)
     ns_at = parse_rfc3339_ns(evaluated_at)
-    if ns_at is None:
-        raise InputError(f"--at {evaluated_at!r}: not an RFC 3339 time like 2026-11-01T12:00:00Z")
+    assert ns_at is not None  # checked above
     return evaluated_at, ns_at
+
+
+MAX_WINDOW_DAYS = 366.0
+
+
+def _sound_window(days: float) -> bool:
+    return math.isfinite(days) and 0 < days <= MAX_WINDOW_DAYS
 
 
 def monitor(
@@ -56,13 +65,21 @@ def monitor(
     from mlgate.monitoring.decide import MONITORING_QUERY
     from mlgate.monitoring.specs import Settings
 
-    if window_days is not None and window_days <= 0:
-        raise UsageError(f"--window-days {window_days:g}: the window must be longer than 0 days")
+    if window_days is not None and not _sound_window(window_days):
+        raise UsageError(
+            f"--window-days {window_days:g}: the window must be longer than 0 days and at "
+            f"most {MAX_WINDOW_DAYS:g}"
+        )
     at, at_ns = evaluation_time(evaluated_at)
     facts = load_facts(facts_paths)
     bundle = _bundle(bundle_location, MONITORING_QUERY)
     tier = (facts.document.get("subject") or {}).get("risk_tier")
     settings = Settings.from_bundle(bundle.data, tier, window_days)
+    if not _sound_window(settings.window_days):
+        raise BundleError(
+            f"{bundle.source}: monitoring thresholds[{tier}].window.days is "
+            f"{settings.window_days:g}; it must be above 0 and at most {MAX_WINDOW_DAYS:g}"
+        )
     section = build_section(inputs, end_ns=at_ns, settings=settings, options=AdapterOptions())
     document = _with_section(facts.document, section)
     return _decide(
