@@ -37,6 +37,19 @@ def write_all(files: list[tuple[Path, str | bytes]], *, what: str = "output") ->
         raise
 
 
+def check_writable(paths: list[Path], *, what: str = "output") -> None:
+    """Fail now, before any work, where ``write_all`` would surely fail: a missing or
+    unwritable directory, or a directory where the file should be."""
+    for path in paths:
+        directory = path.parent if str(path.parent) else Path(".")
+        if not directory.is_dir():
+            raise InputError(f"{path}: cannot write {what}: directory {directory} does not exist")
+        if path.is_dir():
+            raise InputError(f"{path}: cannot write {what}: it is a directory")
+        if not os.access(directory, os.W_OK | os.X_OK):
+            raise InputError(f"{path}: cannot write {what}: directory {directory} is not writable")
+
+
 def write_atomic(path: Path, content: str | bytes, *, what: str = "output") -> None:
     write_all([(path, content)], what=what)
 

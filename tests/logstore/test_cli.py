@@ -217,3 +217,21 @@ def test_replay_finds_facts_edited_in_the_log(
     )
     assert code == 1
     assert "outcome: logged 'fail', replayed 'pass'" in err and "input_digest" in err
+
+
+@pytest.mark.parametrize("location", ["ftp://x/y", "sqlite:///tmp/log.db", "https://log.example"])
+def test_a_log_url_of_another_kind_is_refused_not_made_a_file(
+    run: Run,
+    echo_bundle: Path,
+    write_facts: Callable[..., Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    location: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    facts = write_facts(minimal_facts(want="pass"))
+    args = ("check", "-f", str(facts), "-b", str(echo_bundle), "-e", "embedded")
+    code, out, err = run(*args, "--log", location)
+    assert code == 2 and out == ""
+    assert "not a log location; give a file path (SQLite) or a postgresql:// URL" in err
+    assert not (tmp_path / (location.split("://")[0] + ":")).exists()

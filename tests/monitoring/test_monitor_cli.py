@@ -320,3 +320,25 @@ def test_an_evaluation_time_in_year_1_is_refused(
     args[args.index("--at") + 1] = "0001-01-01T00:00:00Z"
     assert main(args) == 2
     assert "before 1971" in capsys.readouterr().err
+
+
+def test_an_unwritable_output_is_refused_before_the_decision_is_logged(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = tmp_path / "log.db"
+    target = tmp_path / "no-such-dir" / "m.json"
+    assert main([*_args(files), "--log", str(log), "-o", f"json={target}"]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert not log.exists() and not target.exists()
+
+
+def test_bad_evidence_leaves_no_log_file(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("[]x", encoding="utf-8")
+    log = tmp_path / "log.db"
+    args = _args(files)
+    args[4] = f"latency_ms:ms={bad}"
+    assert main([*args, "--log", str(log)]) == 2
+    assert not log.exists()

@@ -98,20 +98,19 @@ def monitor(
         champions=[SeriesSpec.parse(s) for s in champion],
         drift=list(drift),
     )
-    store = _open_log(log)
-    try:
-        checked = run_monitor(
-            facts,
-            inputs,
-            bundle_location=bundle,
-            engine=EngineOptions.from_env(engine, opa_url, timeout),
-            evaluated_at=at,
-            window_days=window_days,
-        )
-        if store is not None:
+    checked = run_monitor(
+        facts,
+        inputs,
+        bundle_location=bundle,
+        engine=EngineOptions.from_env(engine, opa_url, timeout),
+        evaluated_at=at,
+        window_days=window_days,
+    )
+    store = _open_log(log)  # only once there is a decision: bad input leaves no log file
+    if store is not None:
+        try:
             _record(store, checked)
-    finally:
-        if store is not None:
+        finally:
             store.close()
     _finish(attach_details(checked, facts), targets)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlgate.errors import InputError, UsageError
-from mlgate.files import write_all
+from mlgate.files import check_writable, write_all
 from mlgate.report.base import AppendsOutput, Formatter, OutputFormat
 
 if TYPE_CHECKING:
@@ -60,6 +60,9 @@ def parse_targets(values: list[str], default: OutputFormat) -> list[Target]:
         raise UsageError("--output: two outputs name the same file")
     if sum(1 for t in targets if t.path is None) > 1:
         raise UsageError("--output: only one output can go to stdout ('-')")
+    # Before anything is decided or logged: a decision must not be recorded for
+    # a run that then cannot write what it was asked to.
+    check_writable([t.path for t in targets if t.path is not None])
     return targets
 
 

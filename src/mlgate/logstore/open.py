@@ -1,13 +1,14 @@
 """Choosing the decision log: ``--log``, else ``$MLGATE_LOG``, else the default file.
 
 A location starting with ``postgresql://`` (or ``postgres://``) is a PostgreSQL
-database; anything else is a SQLite file path. The default is
+database; any other URL is refused; anything else is a SQLite file path. The default is
 ``$XDG_DATA_HOME/mlgate/log.db`` (``~/.local/share/mlgate/log.db``).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from mlgate.logstore.base import LogStore
 
 ENV_VAR = "MLGATE_LOG"
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def default_location() -> Path:
@@ -39,6 +41,14 @@ def open_store(location: str | None = None, *, create: bool = True) -> LogStore:
         from mlgate.logstore.postgres import PostgresStore
 
         return PostgresStore.connect(chosen)
+    if _URL.match(chosen):  # a mistyped URL must not become a file named "ftp:"
+        from mlgate.logstore.errors import LogStoreError
+
+        scheme = chosen.split(":", 1)[0]
+        raise LogStoreError(
+            f"decision log {scheme}://…: not a log location; give a file path (SQLite) "
+            "or a postgresql:// URL"
+        )
     from mlgate.logstore.sqlite import SqliteStore
 
     return SqliteStore.open(Path(chosen).expanduser(), create=create)
