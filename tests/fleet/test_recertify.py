@@ -301,3 +301,20 @@ def test_a_bad_time_or_timeout_is_refused_before_any_model(
     captured = capsys.readouterr()
     assert message in captured.err and len(captured.err.strip().splitlines()) == 1
     assert captured.out == "" and not log.exists()
+
+
+@pytest.mark.parametrize(
+    ("uri", "message"),
+    [
+        ("notaurl", "tracking directory notaurl does not exist"),
+        ("sqlite:///nowhere/mlflow.db", "tracking store nowhere/mlflow.db does not exist"),
+        ("http://127.0.0.1:9", "tracking server http://127.0.0.1:9 is unreachable"),
+    ],
+)
+def test_a_registry_that_cannot_work_is_one_line_at_once(
+    capsys: pytest.CaptureFixture[str], uri: str, message: str
+) -> None:
+    args = ["recertify", "--bundle", str(bundle_dir()), "--mlflow-registry", uri, "--no-log"]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0]

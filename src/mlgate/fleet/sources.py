@@ -57,17 +57,21 @@ def _walk(root: str) -> Iterator[str]:
 class MlflowRegistry:
     def __init__(self, tracking_uri: str, alias: str = "production") -> None:
         from mlgate.facts.adapters.base import require
+        from mlgate.facts.adapters.mlflow import check_tracking_uri
+        from mlgate.secrets import redact_url
 
+        shown = redact_url(tracking_uri)
+        check_tracking_uri(tracking_uri, f"--mlflow-registry {shown}")
         mlflow = require("mlflow", "mlflow", "mlflow")
-        client = mlflow.MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
         self._uri, self._alias = tracking_uri, alias
         try:
+            client = mlflow.MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
             names = [m.name for m in _all_models(client) if alias in (m.aliases or {})]
         except Exception as exc:  # MlflowException, connection errors
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise InputError(f"--mlflow-registry {tracking_uri}: {first}") from None
+            raise InputError(f"--mlflow-registry {shown}: {first}") from None
         if not names:
-            raise InputError(f"--mlflow-registry {tracking_uri}: no model has the alias {alias!r}")
+            raise InputError(f"--mlflow-registry {shown}: no model has the alias {alias!r}")
         self._names = sorted(names)
 
     def __len__(self) -> int:

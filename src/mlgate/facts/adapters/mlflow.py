@@ -63,14 +63,23 @@ class Adapter:
         return FactsFragment(KIND, location, document, tuple(reader.warnings))
 
 
+def check_tracking_uri(uri: str, location: str) -> None:
+    """Fail fast and in one line on a tracking URI that cannot work: a server that does
+    not answer within 5 s (MLflow's own client would retry for minutes), a store
+    directory or SQLite file that does not exist."""
+    if uri.startswith(("http://", "https://")):
+        _probe(uri, location)
+    else:
+        _check_store(uri, location)
+
+
 def _client(
     uri: str, location: str, options: AdapterOptions
 ) -> tuple[Any, tuple[type[Exception], ...]]:
     """A REST client for a tracking server (no mlflow import), else MLflow's own client."""
+    check_tracking_uri(uri, location)
     if uri.startswith(("http://", "https://")):
-        _probe(uri, location)
         return _mlflow_rest.RestClient(uri, options.environ), (_mlflow_rest.RestError,)
-    _check_store(uri, location)
     require(KIND, "mlflow", KIND)
     from mlflow.exceptions import MlflowException
     from mlflow.tracking import MlflowClient
