@@ -76,6 +76,9 @@ BAD: list[tuple[str, Any, str]] = [
     ),
     ("nan-literal", "[[1793491200, NaN]]", "the value is nan, not a finite number"),
     ("nan-string", [[T0_S, "NaN"]], "the value 'NaN' is not a number"),  # text in JSON
+    ("empty-file", "", "the file is empty, not a series"),
+    ("json-string", '"hello"', "not a series: expected a list of observations"),
+    ("json-number", "42", "not a series: expected a list of observations"),
     ("infinite", [[T0_S, 1e999]], "not a finite number"),
     ("number-as-text", [[T0_S, "0.5"]], "the value '0.5' is not a number"),
     ("huge", [[T0_S, 1e308]], "the value 1e+308 is out of range (at most 1e+15)"),
@@ -123,6 +126,11 @@ def test_bad_json_series_is_one_clear_error(tmp_path: Path, doc: Any, message: s
 
 PROM_BAD: list[tuple[str, dict[str, Any], str]] = [
     ("error", {"status": "error", "data": {}, "error": "bad_data"}, "did not succeed: bad_data"),
+    (
+        "error-answer",  # what Prometheus sends on an error: no "data"
+        {"status": "error", "errorType": "bad_data", "error": "parse error at char 5"},
+        "did not succeed: parse error at char 5",
+    ),
     (
         "vector",
         {"status": "success", "data": {"resultType": "vector", "result": []}},

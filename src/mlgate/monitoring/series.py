@@ -76,9 +76,11 @@ def read_series(
     """The series in ``path``; ``unit`` is what the command line declares (it must agree)."""
     data = read_bytes(KIND, path, options or AdapterOptions())
     text = decode(KIND, path, data)
-    if text.lstrip()[:1] in ("{", "["):
+    if not text.strip():
+        raise InputError(f"{path}: the file is empty, not a series")
+    if text.lstrip()[:1] in ("{", "[") or path.lower().endswith(".json"):
         doc = parse_json(KIND, path, data)
-        if isinstance(doc, dict) and "status" in doc and "data" in doc:
+        if isinstance(doc, dict) and "status" in doc and ("data" in doc or "error" in doc):
             meta, rows, kind = prometheus_meta(doc, path), prometheus_rows(doc, path), "prometheus"
         else:
             meta, rows, kind = json_meta(doc, path), json_rows(doc, path), "json"
