@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from mlgate.cli import main as cli
+from mlgate.cli.main import main
 
 
 def test_the_command_table_names_every_registered_command(
@@ -46,3 +47,39 @@ def test_help_and_typos_still_see_every_command(
     else:
         assert code == 0
         assert ("recertify" in shown.out) == (argv == ["--help"])
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["check", "--frobnicate"], "No such option '--frobnicate'"),
+        (["check"], "Missing option '--facts' / '-f'"),
+        (["check", "-f", "x.yaml", "--format", "pdf"], "Invalid value for '--format'"),
+        (["nosuch"], "No such command 'nosuch'"),
+        (["bundle", "lint", "--strict=maybe"], "--strict"),
+    ],
+)
+def test_a_usage_error_is_one_line_with_exit_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("mlgate: error: ") and message in lines[0]
+    assert lines[0].endswith("--help)") and captured.out == ""
+
+
+def test_a_bare_group_shows_its_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bundle"]) == 2
+    assert "Usage: mlgate bundle" in capsys.readouterr().err
+
+
+def test_version_names_mlgate_and_the_engine(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib import metadata
+
+    assert main(["--version"]) == 0
+    out = capsys.readouterr().out.strip()
+    assert out == (
+        f"mlgate {metadata.version('mlgate')} "
+        f"(embedded engine: regorus {metadata.version('gordon-to-regorus')})"
+    )

@@ -1,7 +1,8 @@
 """The ``mlgate`` command: sub-commands are registered from their modules.
 
-Every ``MlgateError`` becomes one line on stderr and its exit code; a
-traceback is shown only with ``--debug`` (or ``MLGATE_DEBUG=1``).
+Every ``MlgateError`` becomes one line on stderr and its exit code, and so does
+a usage error (an unknown option, a missing argument: exit 2); a traceback is
+shown only with ``--debug`` (or ``MLGATE_DEBUG=1``).
 """
 
 from __future__ import annotations
@@ -30,10 +31,31 @@ app = typer.Typer(
 )
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        from importlib import metadata
+
+        from mlgate.engine import _regorus
+
+        try:
+            mine = metadata.version("mlgate")
+        except metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree
+            mine = "(not installed)"
+        print(f"mlgate {mine} (embedded engine: regorus {_regorus.version()})")
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(
     debug: bool = typer.Option(
         False, "--debug", envvar="MLGATE_DEBUG", help="Show tracebacks for errors."
+    ),
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_print_version,
+        is_eager=True,
+        help="Print mlgate's version and the embedded engine's, and exit.",
     ),
 ) -> None:
     os.environ["MLGATE_DEBUG"] = "1" if debug else os.environ.get("MLGATE_DEBUG", "")
@@ -93,10 +115,13 @@ def run(argv: list[str] | None = None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command and return its exit code (usage errors give 2)."""
+    import click
+
     args = sys.argv[1:] if argv is None else list(argv)
     _register(_modules_for(args))
     try:
-        app(args=args, prog_name="mlgate")
+        # Not click's standalone mode: a usage error is one line, like every other error.
+        result = app(args=args, prog_name="mlgate", standalone_mode=False)
     except SystemExit as done:
         code = done.code
         return code if isinstance(code, int) else (0 if code is None else int(ExitCode.ERROR))
@@ -104,7 +129,14 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("MLGATE_DEBUG") == "1":
             raise
         return _report(error)
-    except KeyboardInterrupt:
+    except click.exceptions.NoArgsIsHelpError as bare:  # `mlgate`, `mlgate bundle`: the help
+        bare.show()
+        return int(bare.exit_code)
+    except click.ClickException as usage:
+        where = usage.ctx.command_path if getattr(usage, "ctx", None) else "mlgate"
+        print(f"mlgate: error: {usage.format_message()} (see {where} --help)", file=sys.stderr)
+        return int(usage.exit_code)
+    except (KeyboardInterrupt, click.exceptions.Abort):
         print("mlgate: interrupted", file=sys.stderr)
         return 130
-    return 0
+    return result if isinstance(result, int) else 0
