@@ -133,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         bare.show()
         return int(bare.exit_code)
     except click.ClickException as usage:
-        where = usage.ctx.command_path if getattr(usage, "ctx", None) else "mlgate"
+        ctx = getattr(usage, "ctx", None)  # a UsageError knows its command
+        where = ctx.command_path if ctx is not None else "mlgate"
         print(f"mlgate: error: {usage.format_message()} (see {where} --help)", file=sys.stderr)
         return int(usage.exit_code)
     except (KeyboardInterrupt, click.exceptions.Abort):
