@@ -131,11 +131,15 @@ def test_a_bad_facts_file_is_an_error_row_and_the_run_goes_on(
 ) -> None:
     (fleet / "broken.json").write_text('{"apiVersion": "mlgate/v1", "kind": "ModelFacts"}')
     log = str(tmp_path / "log.db")
-    code, out = _run(capsys, "--bundle", str(bundle_dir()), "--facts-dir", str(fleet), "--log", log)
+    args = ["--at", AT, "--bundle", str(bundle_dir()), "--facts-dir", str(fleet), "--log", log]
+    code = main(["recertify", *args])
+    out, err = capsys.readouterr()
     assert code == 2
     error_row = next(line for line in out.splitlines() if "broken.json" in line)
     assert "error: " in error_row and error_row.rstrip().endswith("error")
+    assert "/subject: is required" in error_row  # the first problem names its field
     assert "4 new" in out.splitlines()[-1]
+    assert "mlgate: error: 1 of 5 model(s) could not be evaluated" in err
     store = open_store(log)
     try:
         assert len(store.select(Query(kind="decision"))) == 4

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import typer
@@ -95,6 +96,13 @@ def recertify(
     finally:
         bar.close()
     typer.echo(render_json(summary) if as_json else render_text(summary), nl=False)
+    failed = summary.counts.get("error", 0)
+    if failed:
+        print(
+            f"mlgate: error: {failed} of {summary.total} model(s) could not be evaluated "
+            "(their rows say why)",
+            file=sys.stderr,
+        )
     raise typer.Exit(summary.exit_code)
 
 

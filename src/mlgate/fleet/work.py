@@ -82,8 +82,9 @@ class Evaluator:
                 before = decide(
                     facts, old_bundle, old_engine, evaluated_at=self.setup.evaluated_at
                 ).outcome
-        except MlgateError as exc:
-            return Result(item.label, error=exc.message)
+        except MlgateError as exc:  # the first detail too: "5 problems" alone names no field
+            first = f" ({exc.details[0]}{', …' if len(exc.details) > 1 else ''})"
+            return Result(item.label, error=exc.message + (first if exc.details else ""))
         entry = None
         if self.setup.record:
             from mlgate.logstore.entry import decision_entry
