@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -180,3 +181,54 @@ def test_a_clean_pip_audit_report_is_an_empty_list_not_an_absence(tmp_path, opti
     security = collect("pip-audit", str(path), options)["security"]
     assert security["vulnerabilities"] == []
     assert security["scans"][0]["dependencies"] == 1
+
+
+PIP_AUDIT_DEP = {"name": "requests", "version": "2.31.0"}
+
+
+@pytest.mark.parametrize(
+    ("kind", "doc", "message"),
+    [
+        ("pip-audit", {"dependencies": [PIP_AUDIT_DEP]}, "/dependencies/0: no vulns list"),
+        (
+            "pip-audit",
+            {"dependencies": [{"name": "a", "skip_reason": "not on PyPI"}]},
+            "every dependency was skipped",
+        ),
+        (
+            "pip-audit",
+            {"dependencies": [{**PIP_AUDIT_DEP, "vulns": [{"id": "X", "fix_versions": "1.2"}]}]},
+            "/dependencies/0/vulns/0/fix_versions is not a list of text",
+        ),
+        ("pip-audit", {"dependencies": [{"name": "a", "version": 2, "vulns": []}]}, "version"),
+        (
+            "osv",
+            {"results": [{"packages": [{"package": {"name": "requests", "version": "2.0"}}]}]},
+            "/results/0/packages/0/vulnerabilities is missing",
+        ),
+        ("osv", {"results": [{"source": {}}]}, "/results/0/packages is missing"),
+        ("osv", {}, "{} holds no scan"),
+        ("osv", [], "[] holds no scan"),
+    ],
+)
+def test_a_scan_with_a_gap_is_refused_not_read_as_clean(
+    tmp_path: Path, options: AdapterOptions, kind: str, doc: object, message: str
+) -> None:
+    path = tmp_path / "scan.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(InputError, match=re.escape(message)):
+        collect(kind, str(path), options)
+
+
+def test_a_cyclonedx_vulnerability_without_affects_is_refused(tmp_path, options):
+    bom = json.loads(Path(fixture("mlbom-1.6.json")).read_text())
+    del bom["vulnerabilities"][0]["affects"]
+    path = tmp_path / "bom.json"
+    path.write_text(json.dumps(bom))
+    with pytest.raises(InputError, match="names no affected component"):
+        collect("cyclonedx", str(path), options)
+
+
+def test_a_device_is_not_read_as_a_tool_file(options):
+    with pytest.raises(InputError, match="is not a regular file"):
+        collect("pip-audit", "/dev/zero", options)

@@ -8,6 +8,8 @@ The model card is the author's account, so its metrics are marked
 
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 from mlgate.facts.adapters.base import metric_entry, prune
@@ -24,6 +26,8 @@ _SECTIONS = (
     (("modelParameters", "datasets"), "training_data"),
     (("quantitativeAnalysis", "performanceMetrics"), "evaluation"),
 )
+
+_DECIMAL = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?")
 
 
 def facts(
@@ -68,11 +72,12 @@ def _metrics(
         if not isinstance(name, str) or not name:
             warnings.append("a performanceMetrics entry has no type; dropped")
             continue
-        try:
-            value: Any = float(raw) if isinstance(raw, str) else raw
-        except ValueError:
-            warnings.append(f"metric {name!r}: value {raw!r} is not a number; dropped")
-            continue
+        value: Any = raw
+        if isinstance(raw, str):  # the spec writes values as text: only plain decimals count
+            if not _DECIMAL.fullmatch(raw):
+                warnings.append(f"metric {name!r}: value {raw!r} is not a number; dropped")
+                continue
+            value = float(raw)
         slice_ = item.get("slice")
         extra = {"slice": {"slice": slice_}} if isinstance(slice_, str) and slice_ else {}
         interval = item.get("confidenceInterval")

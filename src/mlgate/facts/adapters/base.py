@@ -146,12 +146,17 @@ def read_bytes(kind: str, location: str, options: AdapterOptions) -> bytes:
     if not location:
         raise fail(kind, "''", "no file given (use KIND:PATH)")
     try:
-        size = path.stat().st_size
         if path.is_dir():
             raise fail(kind, location, "is a directory, not a file")
-        if size > options.max_bytes:
-            raise fail(kind, location, f"{size} bytes exceeds the {options.max_bytes}-byte limit")
-        return path.read_bytes()
+        if not path.is_file():  # a device, a FIFO, a socket: no size to trust, may never end
+            raise fail(kind, location, "is not a regular file")
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            data = b"" if size > options.max_bytes else handle.read(options.max_bytes + 1)
+        if size > options.max_bytes or len(data) > options.max_bytes:
+            shown = max(size, len(data))
+            raise fail(kind, location, f"{shown} bytes exceeds the {options.max_bytes}-byte limit")
+        return data
     except OSError as exc:
         raise fail(kind, location, f"cannot read: {exc.strerror or exc}") from None
 

@@ -104,7 +104,10 @@ def from_bom(
         document.update(_modelcard.facts(model, location, source, warnings))
     if isinstance(bom.get("vulnerabilities"), list):
         refs = {str(c["bom-ref"]): c for c in components if c.get("bom-ref")}
-        vulns = [v for item in bom["vulnerabilities"] for v in _vulns(item, refs, source)]
+        try:
+            vulns = [v for item in bom["vulnerabilities"] for v in _vulns(item, refs, source)]
+        except ValueError as exc:
+            raise fail(KIND, location, str(exc)) from None
         scan = {"tool": _tool_name(metadata), "completed_at": metadata.get("timestamp")}
         document["security"]["scans"] = [prune({**scan, "source": source})]
         document["security"]["vulnerabilities"] = vulns  # [] is a clean result
@@ -168,8 +171,11 @@ def _vulns(
         ratings.append(stated or "unknown")
     severity = _cvss.worst(ratings)
     aliases = [r.get("id") for r in item.get("references") or [] if isinstance(r.get("id"), str)]
+    affects = item.get("affects")
+    if not isinstance(affects, list) or not affects:  # dropping it would hide the finding
+        raise ValueError(f"vulnerability {item.get('id')!r} names no affected component")
     out = []
-    for affect in item.get("affects") or []:
+    for affect in affects:
         component = refs.get(affect.get("ref"), {})
         package = component.get("name") or affect.get("ref")
         entry = {"id": item.get("id"), "severity": severity, "package": package}

@@ -52,10 +52,15 @@ def _vulnerabilities(doc: Any, location: str) -> list[dict[str, Any]]:
         records = doc["vulns"]
     elif isinstance(doc, dict) and isinstance(doc.get("id"), str) and "modified" in doc:
         records = [doc]
-    elif isinstance(doc, list) and all(isinstance(r, dict) and "id" in r for r in doc):
+    elif isinstance(doc, list) and doc and all(isinstance(r, dict) and "id" in r for r in doc):
         records = doc
-    elif isinstance(doc, dict) and doc == {}:
-        records = []  # the OSV API's answer when nothing is known
+    elif doc in ({}, []):  # the OSV API's "nothing known" for ONE package: no project scan
+        raise fail(
+            KIND,
+            location,
+            f"{json_text(doc)} holds no scan; give osv-scanner's output "
+            '({"results": []} when it finds nothing) or OSV records',
+        )
     else:
         hint = " (a CycloneDX BOM: use cyclonedx:FILE)" if _is_bom(doc) else ""
         if isinstance(doc, dict) and "dependencies" in doc:
@@ -74,16 +79,19 @@ def _vulnerabilities(doc: Any, location: str) -> list[dict[str, Any]]:
 def _scanner_output(results: list[Any], location: str) -> list[dict[str, Any]]:
     out = []
     for r, result in enumerate(results):
-        packages = result.get("packages", []) if isinstance(result, dict) else None
+        packages = result.get("packages") if isinstance(result, dict) else None
         if not isinstance(packages, list):
-            raise fail(KIND, location, f"/results/{r}/packages is not a list")
+            raise fail(KIND, location, f"/results/{r}/packages is missing or not a list")
         for p, item in enumerate(packages):
             where = f"/results/{r}/packages/{p}"
             package = item.get("package") if isinstance(item, dict) else None
             if not isinstance(package, dict) or not isinstance(package.get("name"), str):
                 raise fail(KIND, location, f"{where}: no package name")
             scores = _group_scores(item.get("groups"))
-            for v, record in enumerate(item.get("vulnerabilities") or []):
+            found = item.get("vulnerabilities")
+            if not isinstance(found, list):  # osv-scanner lists a package for its vulnerabilities
+                raise fail(KIND, location, f"{where}/vulnerabilities is missing or not a list")
+            for v, record in enumerate(found):
                 _check_record(record, f"{where}/vulnerabilities/{v}", location)
                 version = package.get("version")
                 version = version if isinstance(version, str) else None
@@ -169,6 +177,10 @@ def _group_scores(groups: Any) -> dict[str, str]:
 def _check_record(record: Any, where: str, location: str) -> None:
     if not isinstance(record, dict) or not isinstance(record.get("id"), str) or not record["id"]:
         raise fail(KIND, location, f"{where}: an OSV record needs an id")
+
+
+def json_text(doc: Any) -> str:
+    return "{}" if isinstance(doc, dict) else "[]"
 
 
 def _list(value: Any) -> list[Any]:

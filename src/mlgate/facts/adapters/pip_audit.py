@@ -54,6 +54,8 @@ def from_report(report: dict[str, Any], location: str, source: dict[str, Any]) -
             skipped.append(dep["name"])
             continue
         vulnerabilities += _vulns(dep, i, location, source)
+    if dependencies and len(skipped) == len(dependencies):
+        raise fail(KIND, location, "every dependency was skipped: the scan audited nothing")
     scan = {"tool": KIND, "dependencies": len(dependencies) - len(skipped)}
     if skipped:
         scan["skipped"] = len(skipped)
@@ -69,9 +71,13 @@ def from_report(report: dict[str, Any], location: str, source: dict[str, Any]) -
 def _vulns(
     dep: dict[str, Any], i: int, location: str, source: dict[str, Any]
 ) -> list[dict[str, Any]]:
-    vulns = dep.get("vulns", [])
+    if "vulns" not in dep:  # pip-audit writes vulns (maybe []) or a skip_reason, never neither
+        raise fail(KIND, location, f"/dependencies/{i}: no vulns list and no skip_reason")
+    vulns = dep["vulns"]
     if not isinstance(vulns, list):
         raise fail(KIND, location, f"/dependencies/{i}/vulns is not a list")
+    if "version" in dep and not isinstance(dep["version"], str):
+        raise fail(KIND, location, f"/dependencies/{i}/version is not text")
     out = []
     for j, vuln in enumerate(vulns):
         if not isinstance(vuln, dict) or not isinstance(vuln.get("id"), str) or not vuln["id"]:
@@ -83,8 +89,14 @@ def _vulns(
         if isinstance(aliases, list):
             entry["aliases"] = [a for a in aliases if isinstance(a, str)]
         fixes = vuln.get("fix_versions")
-        if isinstance(fixes, list):
-            entry["fix_versions"] = [str(v) for v in fixes if isinstance(v, str)]
+        if fixes is not None and not (
+            isinstance(fixes, list) and all(isinstance(v, str) for v in fixes)
+        ):
+            raise fail(
+                KIND, location, f"/dependencies/{i}/vulns/{j}/fix_versions is not a list of text"
+            )
+        if fixes is not None:
+            entry["fix_versions"] = list(fixes)
         entry["source"] = source
         out.append(entry)
     return out
