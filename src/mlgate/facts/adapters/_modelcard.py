@@ -9,7 +9,6 @@ The model card is the author's account, so its metrics are marked
 from __future__ import annotations
 
 import re
-
 from typing import Any
 
 from mlgate.facts.adapters.base import metric_entry, prune
