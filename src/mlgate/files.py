@@ -16,10 +16,20 @@ from mlgate.errors import InputError
 
 
 def write_all(files: list[tuple[Path, str | bytes]], *, what: str = "output") -> None:
-    """Write every ``(path, content)`` or none of them."""
+    """Write every ``(path, content)`` or none of them.
+
+    A symbolic link is written through (the file it names is replaced, the link
+    stays); a device or a FIFO (``/dev/stdout``, ``/dev/null``) is written to
+    directly, after every regular file is in place, never replaced by a file.
+    """
     staged: list[tuple[str, Path]] = []
+    direct: list[tuple[Path, str | bytes]] = []
     try:
-        for path, content in files:
+        for given, content in files:
+            path = _target(given)
+            if path.exists() and not path.is_file() and not path.is_dir():
+                direct.append((path, content))
+                continue
             staged.append((_stage(path, content, what), path))
         for _, path in staged:
             if path.is_dir():
@@ -35,12 +45,27 @@ def write_all(files: list[tuple[Path, str | bytes]], *, what: str = "output") ->
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
         raise
+    for path, content in direct:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        try:
+            with open(path, "wb") as handle:
+                handle.write(data)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot write {what}: {exc.strerror}") from exc
+
+
+def _target(path: Path) -> Path:
+    """The file a link names (so that the link is kept), else ``path`` itself."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
 def check_writable(paths: list[Path], *, what: str = "output") -> None:
     """Fail now, before any work, where ``write_all`` would surely fail: a missing or
     unwritable directory, or a directory where the file should be."""
-    for path in paths:
+    for given in paths:
+        path = _target(given)
+        if path.exists() and not path.is_file() and not path.is_dir():
+            continue  # a device or a FIFO: written to directly
         directory = path.parent if str(path.parent) else Path(".")
         if not directory.is_dir():
             raise InputError(f"{path}: cannot write {what}: directory {directory} does not exist")
