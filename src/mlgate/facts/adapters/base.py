@@ -148,7 +148,7 @@ def read_bytes(kind: str, location: str, options: AdapterOptions) -> bytes:
     try:
         if path.is_dir():
             raise fail(kind, location, "is a directory, not a file")
-        if not path.is_file():  # a device, a FIFO, a socket: no size to trust, may never end
+        if path.exists() and not path.is_file():  # a device, a FIFO: no size, may never end
             raise fail(kind, location, "is not a regular file")
         with path.open("rb") as handle:
             size = os.fstat(handle.fileno()).st_size
