@@ -119,19 +119,17 @@ def test_a_rejection_blocks_the_release(run: Run, keyring: Keyring, env: None) -
     assert run("status", decision)[0] == 1
 
 
-def test_the_authors_own_approval_does_not_count(run: Run, keyring: Keyring, env: None) -> None:
+def test_the_author_cannot_approve_their_own_model(run: Run, keyring: Keyring, env: None) -> None:
+    # The policy would not count it either (golden case
+    # approvals_author_self_approval_is_ignored); the command refuses it at once, so
+    # that `status` and `check` can never disagree about it.
     _, first, _ = check(run)
     decision = str(first["decision_id"])
     approve(run, keyring, decision, "ml_lead", "priya.lead")
-    assert approve(run, keyring, decision, "model_risk", "dana.ml")[0] == 0  # signed, valid
-    code, doc, _ = check(run)
-    assert code == 3
-    ignored = doc["approvals_ignored"]
-    assert {
-        "principal": "dana.ml",
-        "role": "model_risk",
-        "reason": "separation of duties: the principal is the model's author",
-    } in ignored  # type: ignore[operator]
+    code, _, err = approve(run, keyring, decision, "model_risk", "dana.ml")
+    assert code == 2 and "separation of duties" in err and "dana.ml is the author" in err
+    assert approve(run, keyring, decision, "model_risk", "dana.ml", "--reject")[0] == 0
+    assert check(run)[0] == 3
 
 
 def test_an_expired_approval_does_not_count(
@@ -270,3 +268,31 @@ def test_an_importer_signs_for_an_approval_given_elsewhere(
         "x",
     )
     assert code == 2 and "may not sign for others" in err
+
+
+@pytest.mark.parametrize(
+    ("statement", "message"),
+    [
+        (
+            "UPDATE mlgate_log SET body = replace(body, 'not yet', 'fine by me') WHERE kind = ?",
+            "does not match its hash (edited)",
+        ),
+        ("UPDATE mlgate_log SET body = '{}' WHERE kind = ?", "does not match its hash"),
+        (
+            "UPDATE mlgate_log SET body = 'x', hash = 'sha256:00' WHERE kind = ?",
+            "does not match its hash",
+        ),
+    ],
+)
+def test_an_edited_rejection_stops_the_check_instead_of_being_skipped(
+    run: Run, keyring: Keyring, env: None, log_location: str, statement: str, message: str
+) -> None:
+    from tests.logstore.conftest import run_sql
+
+    _, first, _ = check(run)
+    decision = str(first["decision_id"])
+    approve(run, keyring, decision, "ml_lead", "priya.lead")
+    approve(run, keyring, decision, "model_risk", "omar.risk", "--reject", "--comment", "not yet")
+    run_sql(log_location, statement, ("rejection",))
+    code, out, err = run("check", "-f", str(EXAMPLE), "-e", "embedded")
+    assert code == 2 and out == "" and message in err and "Traceback" not in err

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -208,3 +209,71 @@ def test_approvals_import_command(
     assert main(args) == 2
     err = capsys.readouterr().err
     assert "malformed approval file" in err and "Traceback" not in err
+
+
+def _resigned(keyring: Keyring, who: str, record: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    payload = {**record["payload"], **changes}
+    return sign_payload(payload, load_private_key(keyring.key(who)))
+
+
+def _log(location: str, doc: dict[str, Any], facts: dict[str, Any] | None = None) -> None:
+    from mlgate.decisions.model import Decision
+
+    store = open_store(location)
+    try:
+        store.append([decision_entry(Decision(doc), facts or {}, actor="ci")])
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"at": "not-a-time"}, "at 'not-a-time' is not an RFC 3339 time with a zone"),
+        ({"expires_at": "9999-01-01T00:00:00Z"}, "is after 2261"),
+        ({"role": "MODEL_RISK"}, "role 'MODEL_RISK' must be written 'model_risk'"),
+        ({"subject": {"name": "fraud-scorer", "version": "1"}}, "it names another model"),
+    ],
+)
+def test_an_import_refuses_what_approve_would_never_sign(
+    keyring: Keyring, principals: Principals, logged: str, change: dict[str, Any], message: str
+) -> None:
+    record = _resigned(
+        keyring, "omar.risk", signed(keyring, "omar.risk", decision_doc("d1", EVIDENCE_A)), **change
+    )
+    with pytest.raises(ApprovalError, match=re.escape(message)):
+        _import(logged, principals, [record])
+
+
+def test_an_import_refuses_approving_twice_under_a_new_nonce(
+    keyring: Keyring, principals: Principals, logged: str
+) -> None:
+    first = signed(keyring, "omar.risk", decision_doc("d1", EVIDENCE_A))
+    again = signed(keyring, "omar.risk", decision_doc("d1", EVIDENCE_A))
+    assert first["payload"]["nonce"] != again["payload"]["nonce"]
+    _import(logged, principals, [first])
+    with pytest.raises(
+        ApprovalError, match=re.escape("omar.risk already recorded approve as model_risk")
+    ):
+        _import(logged, principals, [again])
+
+
+def test_an_import_refuses_an_approval_of_a_failed_decision_or_by_the_author(
+    keyring: Keyring, principals: Principals, log_location: str
+) -> None:
+    failed = {**decision_doc("f1", EVIDENCE_A), "outcome": "fail", "required_approvals": []}
+    _log(log_location, failed)
+    with pytest.raises(ApprovalError, match="is fail: approvals cannot change that"):
+        _import(log_location, principals, [signed(keyring, "omar.risk", failed)])
+    own = decision_doc("a1", EVIDENCE_B)
+    _log(log_location, own, {"subject": {"name": "m", "version": "1", "author": "Omar.Risk"}})
+    with pytest.raises(ApprovalError, match=re.escape("omar.risk is the author of the model")):
+        _import(log_location, principals, [signed(keyring, "omar.risk", own)])
+    rejection = signed(keyring, "omar.risk", own, verdict="reject")
+    assert len(_import(log_location, principals, [rejection])) == 1  # the author may reject
+
+
+def test_expiry_beyond_the_policy_clock_or_any_clock_is_refused() -> None:
+    for text in ("2300-01-01T00:00:00Z", "99999999999d", "3000000d"):
+        with pytest.raises(ApprovalError):
+            expiry(text, NOW)

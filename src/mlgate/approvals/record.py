@@ -134,6 +134,18 @@ def check_payload(payload: Any, where: str) -> dict[str, Any]:
         raise ApprovalError(f"{where}: subject must map names to strings")
     if "source" in payload and not isinstance(payload["source"], dict):
         raise ApprovalError(f"{where}: source must be an object")
+    for key in ("role", "principal", "signer"):
+        if payload[key] != fold(payload[key]):  # as new_payload writes them: they compare
+            raise ApprovalError(
+                f"{where}: {key} {payload[key]!r} must be written {fold(payload[key])!r}"
+            )
+    for key in ("at", "expires_at"):
+        if key in payload:
+            from mlgate.approvals.verify import time_problem
+
+            problem = time_problem(payload[key])
+            if problem:
+                raise ApprovalError(f"{where}: {key} {payload[key]!r} {problem}")
     return payload
 
 

@@ -17,7 +17,13 @@ from mlgate.approvals.errors import ApprovalError
 from mlgate.approvals.keys import load_private_key, public_key_text
 from mlgate.approvals.principals import IMPORTER_ROLE, Principals
 from mlgate.approvals.record import Binding, new_payload, parse_record, sign_payload
-from mlgate.approvals.verify import binding_problem, expiry_problem, parse_time, trust_problem
+from mlgate.approvals.verify import (
+    LATEST,
+    binding_problem,
+    expiry_problem,
+    parse_time,
+    trust_problem,
+)
 from mlgate.logstore.entry import approval_entry
 from mlgate.logstore.lookup import approval_records, find_decision
 
@@ -47,12 +53,17 @@ def expiry(text: str | None, now: datetime) -> str | None:
     if text is None:
         return None
     match = _DURATION.match(text.strip())
-    when = now + timedelta(**{_UNITS[match.group(2)]: int(match.group(1))}) if match else None
+    try:
+        when = now + timedelta(**{_UNITS[match.group(2)]: int(match.group(1))}) if match else None
+    except OverflowError:
+        raise ApprovalError(f"--expires {text!r}: too far in the future") from None
     when = when or parse_time(text.strip())
     if when is None:
         raise ApprovalError(f"--expires {text!r}: give an RFC 3339 time with a zone, or 7d/12h/30m")
     if when <= now:
         raise ApprovalError(f"--expires {text!r} is not in the future")
+    if when >= LATEST:
+        raise ApprovalError(f"--expires {text!r}: after 2261, beyond the times a policy reads")
     return (
         when.strftime("%Y-%m-%dT%H:%M:%SZ")
         if when.utcoffset() == timedelta(0)
@@ -77,7 +88,8 @@ def approve(store: LogStore, principals: Principals, req: Request, now: datetime
         held = ", ".join(sorted(principal.roles)) or "none"
         raise ApprovalError(f"principal {principal.id} does not hold role {req.role!r} ({held})")
     if not req.reject:
-        _check_approvable(decision, req)
+        _check_approvable(decision, req.decision_id, req.role)
+        _refuse_author(store, req.decision_id, principal.id)
     key = load_private_key(req.key)
     if public_key_text(key) != _public_text(signer.public_key):
         raise ApprovalError(f"{req.key}: this key does not belong to principal {signer.id}")
@@ -100,20 +112,35 @@ def approve(store: LogStore, principals: Principals, req: Request, now: datetime
     return store.append([approval_entry(record, decision)])[0]
 
 
-def _check_approvable(decision: dict[str, Any], req: Request) -> None:
+def _check_approvable(decision: dict[str, Any], decision_id: str, role: str) -> None:
     outcome = decision.get("outcome")
     if outcome in ("fail", "insufficient_evidence"):
         raise ApprovalError(
-            f"decision {req.decision_id} is {outcome}: approvals cannot change that "
+            f"decision {decision_id} is {outcome}: approvals cannot change that "
             "(use --reject to record a rejection)"
         )
     roles = {str(r.get("role")) for r in decision.get("required_approvals") or []}
     from mlgate.facts.normalize import fold
 
-    if fold(req.role) not in {fold(r) for r in roles}:
+    if fold(role) not in {fold(r) for r in roles}:
         wanted = ", ".join(sorted(roles)) or "none"
         raise ApprovalError(
-            f"decision {req.decision_id} does not require role {req.role!r} (required: {wanted})"
+            f"decision {decision_id} does not require role {role!r} (required: {wanted})"
+        )
+
+
+def _refuse_author(store: LogStore, decision_id: str, principal: str) -> None:
+    """Separation of duties: the model's author does not approve it (the policy would
+    not count it, and `status` would disagree with `check`)."""
+    from mlgate.facts.normalize import fold
+
+    facts = find_decision(store, decision_id).get("facts")
+    subject = facts.get("subject") if isinstance(facts, dict) else None
+    author = subject.get("author") if isinstance(subject, dict) else None
+    if isinstance(author, str) and fold(author) == fold(principal):
+        raise ApprovalError(
+            f"{principal} is the author of the model: separation of duties forbids an "
+            "approval by the author (a rejection is allowed)"
         )
 
 
@@ -163,6 +190,13 @@ def import_records(
         existing = {s.record["signature"] for s in approval_records(store, decision["subject"])}
         if record["signature"] in existing or record["signature"] in seen:
             raise ApprovalError(f"{at}: refused: this record is already in the log")
+        try:  # what `approve` refuses, an import refuses too
+            if payload["decision"] == "approve":
+                _check_approvable(decision, payload["decision_id"], payload["role"])
+                _refuse_author(store, payload["decision_id"], payload["principal"])
+            _refuse_duplicate(store, decision, payload, now)
+        except ApprovalError as exc:
+            raise ApprovalError(f"{at}: refused: {exc.message}") from None
         seen.add(record["signature"])
         entries.append(approval_entry(record, decision))
     return store.append(entries)

@@ -39,7 +39,10 @@ def trust_problem(record: dict[str, Any], principals: Principals) -> str | None:
 
 
 def binding_problem(payload: dict[str, Any], binding: Binding) -> str | None:
-    """Why the record is stale for ``binding`` (evidence or bundle changed), or ``None``."""
+    """Why the record is stale for ``binding`` (evidence or bundle changed) or bound to
+    another model, or ``None``."""
+    if payload["subject"] != binding.subject:
+        return f"it names another model ({payload['subject']}, not {binding.subject})"
     if payload["evidence_digest"] != binding.evidence_digest:
         was, now = _short(payload["evidence_digest"]), _short(binding.evidence_digest)
         return f"stale: the evidence changed after the review (approved {was}, now {now})"
@@ -61,6 +64,19 @@ def expiry_problem(payload: dict[str, Any], now: datetime) -> str | None:
     if when is None:
         return f"expires_at {expires!r} is not an RFC 3339 time"
     return f"expired at {expires}" if when <= now else None
+
+
+LATEST = datetime(2262, 1, 1, tzinfo=UTC)  # a policy reads times as int64 nanoseconds
+
+
+def time_problem(text: str) -> str | None:
+    """Why ``text`` is no time an approval may carry, or ``None``."""
+    when = parse_time(text)
+    if when is None:
+        return "is not an RFC 3339 time with a zone"
+    if when >= LATEST:
+        return "is after 2261 (beyond the nanosecond times a policy reads)"
+    return None
 
 
 def parse_time(text: str) -> datetime | None:

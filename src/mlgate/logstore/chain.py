@@ -43,7 +43,17 @@ class Row:
     columns: dict[str, str | None]
 
     def document(self) -> dict[str, Any]:
-        value: dict[str, Any] = json.loads(self.body)
+        """The record; a body that is no JSON object is a ``LogStoreError`` (corrupt log)."""
+        try:
+            value = json.loads(self.body)
+        except (ValueError, TypeError):
+            value = None
+        if not isinstance(value, dict):
+            from mlgate.logstore.errors import LogStoreError
+
+            raise LogStoreError(
+                f"log record {self.seq} is not a JSON object (corrupt); run `mlgate log verify`"
+            )
         return value
 
 

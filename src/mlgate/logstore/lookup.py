@@ -11,6 +11,7 @@ from mlgate.logstore.errors import LogStoreError
 if TYPE_CHECKING:
     from mlgate.approvals.verify import Stored
     from mlgate.logstore.base import LogStore
+    from mlgate.logstore.chain import Row
 
 APPROVAL_KINDS = ("approval", "rejection")
 
@@ -40,5 +41,28 @@ def approval_records(store: LogStore, subject: dict[str, Any]) -> list[Stored]:
     out = []
     for row in rows:
         if row.columns.get("kind") in APPROVAL_KINDS:
-            out.append(Stored(row.document()["approval"], row.hash))
+            out.append(Stored(_approval(row, name, version), row.hash))
     return out
+
+
+def _approval(row: Row, name: str, version: str) -> dict[str, Any]:
+    """The approval a row holds, checked against its hash and its indexed columns: an
+    edited record must stop the command, not be skipped or counted."""
+    if hash_text(row.body) != row.hash:
+        raise LogStoreError(
+            f"log record {row.seq} does not match its hash (edited); run `mlgate log verify`"
+        )
+    document = row.document()
+    approval = document.get("approval")
+    payload = approval.get("payload") if isinstance(approval, dict) else None
+    subject = payload.get("subject") if isinstance(payload, dict) else None
+    if not isinstance(subject, dict) or (subject.get("name"), subject.get("version")) != (
+        name,
+        version,
+    ):
+        raise LogStoreError(
+            f"log record {row.seq} is not the approval of {name} {version} its columns say; "
+            "run `mlgate log verify`"
+        )
+    assert isinstance(approval, dict)  # a payload was found in it
+    return approval
