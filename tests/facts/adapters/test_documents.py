@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -203,3 +204,74 @@ def test_ci_refuses_when_not_in_ci(options):
 
 def test_fixture_files_are_what_the_tests_say():
     assert (FIXTURES / "pip-audit.json").read_text().startswith('{"dependencies": ')
+
+
+RUN_EVENT = {
+    "eventType": "COMPLETE",
+    "eventTime": "2026-11-20T09:00:00Z",
+    "run": {"runId": "r1"},
+    "job": {"namespace": "ml", "name": "train"},
+}
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "content", "message"),
+    [
+        ("huggingface", "README.md", "", "the model card is empty"),
+        ("huggingface", "README.md", "---\ndatasets: 5\n---\n# Card\n", "unexpected shape"),
+        ("openlineage", "events.jsonl", "\n  \n", "no OpenLineage events in it"),
+        ("openlineage", "events.json", "[]", "no OpenLineage events in it"),
+        ("openlineage", "events.json", json.dumps({**RUN_EVENT, "inputs": 5}), "unexpected shape"),
+        (
+            "openlineage",
+            "events.json",
+            json.dumps(
+                {
+                    **RUN_EVENT,
+                    "inputs": [
+                        {
+                            "namespace": "s3",
+                            "name": "train.csv",
+                            "inputFacets": {
+                                "dataQualityAssertions": {
+                                    "assertions": [{"assertion": "not_null", "success": "false"}]
+                                }
+                            },
+                        }
+                    ],
+                }
+            ),
+            "has success 'false', not true or false",
+        ),
+        (
+            "evidently",
+            "report.json",
+            json.dumps(
+                {"metrics": [{"metric": "DatasetDriftMetric", "result": {"dataset_drift": "true"}}]}
+            ),
+            "/metrics/0/result/dataset_drift: the verdict 'true' is not true or false",
+        ),
+        (
+            "evidently",
+            "report.json",
+            json.dumps(
+                {
+                    "metrics": [
+                        {
+                            "metric": "DataDriftTable",
+                            "result": {"drift_by_columns": {"age": {"drift_detected": 1}}},
+                        }
+                    ]
+                }
+            ),
+            "drift_by_columns/age/drift_detected: the verdict 1 is not true or false",
+        ),
+    ],
+)
+def test_a_document_that_would_drop_or_invent_evidence_is_refused(
+    tmp_path: Path, options: AdapterOptions, kind: str, name: str, content: str, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content)
+    with pytest.raises(InputError, match=re.escape(message)):
+        collect(kind, str(path), options)

@@ -47,7 +47,7 @@ class Adapter:
         if not isinstance(tests, list) and not isinstance(metrics, list):
             raise fail(KIND, location, "not an Evidently report: no 'tests' or 'metrics' list")
         source = provenance(KIND, self.options, file=location, data=data)
-        checks = _tests(tests, location) + _legacy_drift(metrics)
+        checks = _tests(tests, location) + _legacy_drift(metrics, location)
         names: dict[str, int] = {}
         for check in checks:
             count = names[check["name"]] = names.get(check["name"], 0) + 1
@@ -87,12 +87,13 @@ def _tests(tests: Any, location: str) -> list[dict[str, Any]]:
     return out
 
 
-def _legacy_drift(metrics: Any) -> list[dict[str, Any]]:
+def _legacy_drift(metrics: Any, location: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    for item in metrics if isinstance(metrics, list) else []:
+    for i, item in enumerate(metrics if isinstance(metrics, list) else []):
         if not isinstance(item, dict) or not isinstance(item.get("result"), dict):
             continue
         kind, result = item.get("metric"), item["result"]
+        _verdicts_are_booleans(result, f"/metrics/{i}/result", location)
         if kind == "DatasetDriftMetric" and isinstance(result.get("dataset_drift"), bool):
             drifted, total = (
                 result.get("number_of_drifted_columns"),
@@ -109,6 +110,24 @@ def _legacy_drift(metrics: Any) -> list[dict[str, Any]]:
         elif kind == "ColumnDriftMetric" and _has_verdict(result):
             out.append(_column(result))
     return out
+
+
+def _verdicts_are_booleans(result: dict[str, Any], where: str, location: str) -> None:
+    """A drift verdict given as anything but true/false would silently drop a check."""
+    found = [(f"{where}/dataset_drift", result.get("dataset_drift", False))]
+    columns = result.get("drift_by_columns")
+    for name, column in columns.items() if isinstance(columns, dict) else []:
+        if isinstance(column, dict):
+            found.append(
+                (
+                    f"{where}/drift_by_columns/{name}/drift_detected",
+                    column.get("drift_detected", False),
+                )
+            )
+    found.append((f"{where}/drift_detected", result.get("drift_detected", False)))
+    for pointer, value in found:
+        if not isinstance(value, bool):
+            raise fail(KIND, location, f"{pointer}: the verdict {value!r} is not true or false")
 
 
 def _has_verdict(column: Any) -> bool:

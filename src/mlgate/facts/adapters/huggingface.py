@@ -59,10 +59,17 @@ class Adapter:
         card_path = str(path / "README.md") if path.is_dir() else location
         data = read_bytes(KIND, card_path, self.options)
         text = decode(KIND, card_path, data)
+        if not text.strip():  # an empty file is no model card, whatever its name
+            raise fail(KIND, card_path, "the model card is empty")
         meta, body = _split(text, card_path)
         source = provenance(KIND, self.options, file=card_path, data=data, reported_by_author=True)
         warnings: list[str] = [] if meta else ["the card has no YAML front matter"]
-        document = from_card(meta, body, card_path, source, warnings)
+        try:
+            document = from_card(meta, body, card_path, source, warnings)
+        except (TypeError, AttributeError) as exc:  # e.g. datasets: 5 where a list belongs
+            raise fail(
+                KIND, card_path, f"the front matter has an unexpected shape ({exc})"
+            ) from None
         return FactsFragment(KIND, location, document, tuple(warnings))
 
 

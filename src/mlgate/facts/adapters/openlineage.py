@@ -51,11 +51,18 @@ class Adapter:
         if not files:
             raise fail(KIND, location, "the directory holds no .json or .jsonl files")
         builder = _Builder()
+        events = 0
         for file in files:
             data = read_bytes(KIND, str(file), self.options)
             source = provenance(KIND, self.options, file=str(file), data=data)
             for n, event in enumerate(_events(str(file), data)):
-                builder.add(event, source, str(file), n)
+                events += 1
+                try:
+                    builder.add(event, source, str(file), n)
+                except (TypeError, AttributeError) as exc:  # a list or object of another type
+                    raise fail(KIND, str(file), f"event {n}: unexpected shape ({exc})") from None
+        if not events:  # an empty export is no lineage, not a clean one
+            raise fail(KIND, location, "no OpenLineage events in it")
         return FactsFragment(KIND, location, builder.document(), tuple(builder.warnings))
 
 
@@ -137,7 +144,14 @@ class _Builder:
         entry.setdefault("source", source)
         assertions = io_facets.get("dataQualityAssertions") or facets.get("dataQualityAssertions")
         for item in (assertions or {}).get("assertions") or []:
-            if isinstance(item, dict) and isinstance(item.get("success"), bool):
+            if isinstance(item, dict) and not isinstance(item.get("success"), bool):
+                raise fail(
+                    KIND,
+                    name,
+                    f"event {n}: a data-quality assertion on {dataset['name']} has success "
+                    f"{item.get('success')!r}, not true or false",
+                )
+            if isinstance(item, dict):
                 column = f" ({item['column']})" if item.get("column") else ""
                 check_name = f"{dataset['name']}:{item.get('assertion')}{column}"[:256]
                 self.checks[check_name] = {
