@@ -208,6 +208,33 @@ def test_a_missing_sqlite_store_is_refused_and_not_created(tmp_path):
     assert not db.exists()
 
 
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"", "not a SQLite database"),
+        (b"not a db", "not a SQLite database"),
+        (None, "not an MLflow tracking store (no MLflow tables)"),
+    ],
+)
+def test_a_store_that_is_no_mlflow_database_is_refused_and_left_as_it_was(
+    tmp_path, content, problem
+):
+    db = tmp_path / "other.db"
+    if content is None:  # a SQLite database of something else
+        import sqlite3
+
+        conn = sqlite3.connect(db)
+        conn.execute("CREATE TABLE t (x)")
+        conn.commit()
+        conn.close()
+    else:
+        db.write_bytes(content)
+    before = db.read_bytes()
+    with pytest.raises(InputError, match=re.escape(f"tracking store {db}: {problem}")):
+        collect("runs:/abc", f"sqlite:///{db}")
+    assert db.read_bytes() == before  # MLflow did not migrate it
+
+
 def test_an_unreachable_tracking_server_fails_fast(unused_port):
     started = time.monotonic()
     with pytest.raises(InputError, match=r"mlflow adapter: runs:/abc: tracking server .* unreach"):

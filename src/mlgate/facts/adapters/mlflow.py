@@ -92,12 +92,35 @@ def _check_store(uri: str, location: str) -> None:
         path = Path(uri[len("sqlite:///") :])
         if not path.is_file():
             raise fail(KIND, location, f"tracking store {path} does not exist ({uri})")
+        problem = _not_an_mlflow_store(path)
+        if problem:  # MLflow would create its tables in it: collecting must not write
+            raise fail(KIND, location, f"tracking store {path}: {problem}")
     elif uri.startswith("file:") or ("://" not in uri and not uri.startswith("databricks")):
         path = Path(
             uri[len("file://") :] if uri.startswith("file://") else uri.removeprefix("file:")
         )
         if not path.is_dir():
             raise fail(KIND, location, f"tracking directory {path} does not exist")
+
+
+def _not_an_mlflow_store(path: Path) -> str | None:
+    """Why the file is no MLflow SQLite store (read only), or ``None``."""
+    import sqlite3
+
+    with open(path, "rb") as handle:
+        if handle.read(16) != b"SQLite format 3\x00":
+            return "not a SQLite database"
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            found = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+            ).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return f"unreadable SQLite database ({exc})"
+    return None if found else "not an MLflow tracking store (no MLflow tables)"
 
 
 def _probe(uri: str, location: str) -> None:
