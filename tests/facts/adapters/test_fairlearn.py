@@ -90,3 +90,63 @@ def test_an_arbitrary_json_file_is_not_an_export(tmp_path, options):
     path.write_text('{"overall": 0.3}')
     with pytest.raises(InputError, match=r"fairlearn adapter: .*other.json: not a MetricFrame"):
         get_adapter("fairlearn", options).collect(str(path))
+
+
+GOOD_EXPORT = {
+    "format": adapter.FORMAT,
+    "version": 1,
+    "method": "between_groups",
+    "sensitive_features": ["sex"],
+    "metrics": {
+        "selection_rate": {
+            "overall": 0.31,
+            "by_group": {"female": 0.29, "male": 0.33},
+            "difference": 0.04,
+            "ratio": 0.879,
+        }
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"overall": 46.0}, "/metrics/selection_rate/overall: 46.0 is outside [0, 1] (a rate)"),
+        ({"ratio": -3.0}, "/metrics/selection_rate/ratio: -3.0 is outside [0, 1]"),
+        ({"difference": 1e308}, "/metrics/selection_rate/difference: 1e+308 is outside [0, 1e15]"),
+        ({"difference": "0.2"}, "/metrics/selection_rate/difference: '0.2' is not a number"),
+        ({"difference": True}, "/metrics/selection_rate/difference: True is not a number"),
+        ({"by_group": [0.29, 0.33]}, "/metrics/selection_rate/by_group is not an object"),
+        ({"by_group": {"female": "low"}}, "by_group/female: 'low' is not a number"),
+    ],
+)
+def test_a_value_is_a_number_in_its_range_or_the_export_is_refused(
+    tmp_path, options, change, message
+):
+    export = json.loads(json.dumps(GOOD_EXPORT))
+    export["metrics"]["selection_rate"].update(change)
+    path = tmp_path / "frame.json"
+    path.write_text(json.dumps(export))
+    with pytest.raises(InputError) as caught:
+        get_adapter("fairlearn", options).collect(str(path))
+    assert caught.value.message.endswith(message)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"version": 99}, {"method": "to_overall"}, {"sensitive_features": [None]}],
+)
+def test_an_export_this_reader_does_not_know_is_refused(tmp_path, options, change):
+    path = tmp_path / "frame.json"
+    path.write_text(json.dumps({**GOOD_EXPORT, **change}))
+    with pytest.raises(InputError):
+        get_adapter("fairlearn", options).collect(str(path))
+
+
+def test_a_null_value_stays_null_not_zero(tmp_path, options):
+    export = json.loads(json.dumps(GOOD_EXPORT))
+    export["metrics"]["selection_rate"]["by_group"]["male"] = None
+    path = tmp_path / "frame.json"
+    path.write_text(json.dumps(export))
+    fairness = get_adapter("fairlearn", options).collect(str(path)).document["fairness"]
+    assert fairness[0]["by_group"] == {"female": 0.29, "male": None}

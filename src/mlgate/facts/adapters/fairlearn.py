@@ -43,6 +43,9 @@ FORMAT = "mlgate/fairlearn-metric-frame"
 TPR = ("true_positive_rate", "tpr", "recall", "recall_score")
 FPR = ("false_positive_rate", "fpr")
 _FIELDS = ("overall", "difference", "ratio")
+# Fairlearn's rates the metric registry does not list: each lies in [0, 1].
+_RATES = frozenset({"selection_rate", "true_positive_rate", "true_negative_rate"})
+_RATES |= {"false_negative_rate"}
 
 
 class Adapter:
@@ -109,17 +112,27 @@ def from_metric_frame(
 def from_export(export: dict[str, Any], location: str, source: dict[str, Any]) -> dict[str, Any]:
     if export.get("format") != FORMAT:
         raise fail(KIND, location, f'not a MetricFrame export (no "format": "{FORMAT}")')
+    if export.get("version", 1) != 1 or export.get("method", "between_groups") != "between_groups":
+        raise fail(
+            KIND,
+            location,
+            f"unsupported export: version {export.get('version')!r}, method "
+            f"{export.get('method')!r} (this reader knows version 1, between_groups)",
+        )
     features, metrics = export.get("sensitive_features"), export.get("metrics")
     if not isinstance(features, list) or not features or not isinstance(metrics, dict):
         raise fail(KIND, location, "an export needs sensitive_features and metrics")
-    feature = ", ".join(str(f) for f in features)
+    if not all(isinstance(f, str) and f for f in features):
+        raise fail(KIND, location, "/sensitive_features: every feature must be a name")
+    feature = ", ".join(features)
     entries = []
     for metric, values in metrics.items():
         if not isinstance(values, dict):
             raise fail(KIND, location, f"/metrics/{metric} is not an object")
+        _check_values(metric, values, location)
         entry: dict[str, Any] = {"metric": metric, "sensitive_feature": feature}
-        entry |= {f: values[f] for f in _FIELDS if f in values and _is_num(values[f])}
-        if isinstance(values.get("by_group"), dict):
+        entry |= {f: values[f] for f in _FIELDS if f in values}
+        if "by_group" in values:
             entry["by_group"] = values["by_group"]
         entries.append({**entry, "source": source})
     odds = _equalized_odds(metrics, feature, source)
@@ -155,3 +168,36 @@ def _num(value: Any) -> float | None:
 
 def _is_num(value: Any) -> bool:
     return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
+
+
+def _check_values(metric: str, values: dict[str, Any], location: str) -> None:
+    """Every value a number (or null: not computed) in its range; nothing dropped quietly.
+
+    A ratio between groups lies in [0, 1] and a difference is at least 0; a
+    metric the registry knows (accuracy, recall …) stays in its range, overall
+    and per group.
+    """
+    from mlgate.facts.metrics import lookup
+
+    spec = lookup(metric)
+    groups = values.get("by_group", {})
+    if not isinstance(groups, dict):
+        raise fail(KIND, location, f"/metrics/{metric}/by_group is not an object")
+    checks = [(f, values[f]) for f in _FIELDS if f in values]
+    checks += [(f"by_group/{g}", v) for g, v in groups.items()]
+    for field, value in checks:
+        where = f"/metrics/{metric}/{field}"
+        if not _is_num(value) or (value is not None and not math.isfinite(value)):
+            raise fail(KIND, location, f"{where}: {value!r} is not a number")
+        if value is None:
+            continue
+        if field == "ratio" and not 0 <= value <= 1:
+            raise fail(KIND, location, f"{where}: {value!r} is outside [0, 1]")
+        if field == "difference" and not 0 <= value <= 1e15:
+            raise fail(KIND, location, f"{where}: {value!r} is outside [0, 1e15]")
+        if field in ("ratio", "difference"):
+            continue
+        if spec is not None and not spec.in_range(value):
+            raise fail(KIND, location, f"{where}: {value!r} is outside {spec.name}'s range")
+        if spec is None and metric in _RATES and not 0 <= value <= 1:
+            raise fail(KIND, location, f"{where}: {value!r} is outside [0, 1] (a rate)")
