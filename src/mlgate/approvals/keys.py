@@ -54,6 +54,11 @@ def generate(principal: str, out_dir: Path) -> tuple[Path, str]:
         PrivateFormat,
     )
 
+    if not principal.strip() or "/" in principal or principal.strip() in (".", ".."):
+        raise ApprovalError(
+            f"--principal {principal!r}: give the principal's id (non-empty, no '/'), "
+            "e.g. omar.risk"
+        )
     try:
         out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
@@ -98,9 +103,10 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
 
     try:
         info = path.stat()
-        if info.st_size > MAX_KEY_BYTES:
-            raise ApprovalError(f"{path}: too large to be a key file")
-        data = path.read_bytes()
+        if info.st_size > MAX_KEY_BYTES or not path.is_file():
+            raise ApprovalError(f"{path}: not a key file (a regular file of a few hundred bytes)")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_KEY_BYTES + 1)
     except OSError as exc:
         raise ApprovalError(f"{path}: cannot read key: {exc.strerror}") from None
     if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):

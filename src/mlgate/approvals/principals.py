@@ -68,6 +68,11 @@ def load_principals(path: str | Path) -> Principals:
         raise ApprovalError(f"principals file {message}") from None
     if doc.get("kind", "Principals") != "Principals":
         raise ApprovalError(f"{name}: kind must be Principals, not {doc.get('kind')!r}")
+    if doc.get("apiVersion", "mlgate/v1") != "mlgate/v1":
+        raise ApprovalError(f"{name}: apiVersion must be mlgate/v1, not {doc.get('apiVersion')!r}")
+    unknown = sorted(set(doc) - {"apiVersion", "kind", "principals"})
+    if unknown:  # a misspelt key must not leave the file half-read
+        raise ApprovalError(f"{name}: unknown field(s) {', '.join(unknown)}")
     entries = doc.get("principals")
     if not isinstance(entries, list) or not entries:
         raise ApprovalError(f"{name}: 'principals' must be a non-empty list")

@@ -91,8 +91,16 @@ def _query(
     revision: str | None,
     limit: int | None,
 ) -> Query:
+    from mlgate.decisions.model import OUTCOMES
+    from mlgate.errors import UsageError
     from mlgate.logstore.base import Query
 
+    # A misspelt value would match nothing and look like an empty log.
+    outcomes = (*OUTCOMES, "approve", "reject")
+    if outcome is not None and outcome not in outcomes:
+        raise UsageError(f"--outcome {outcome!r}: choose one of {', '.join(outcomes)}")
+    if kind is not None and kind not in RECORD_KINDS:
+        raise UsageError(f"--kind {kind!r}: choose one of {', '.join(RECORD_KINDS)}")
     return Query(
         model=model,
         version=version,
@@ -110,7 +118,8 @@ _VERSION = typer.Option(None, "--version", help="Subject version.")
 _OUTCOME = typer.Option(
     None, "--outcome", help="pass | fail | needs_approval | … | approve | reject"
 )
-_KIND = typer.Option(None, "--kind", help="decision | approval | rejection | opa_event")
+RECORD_KINDS = ("decision", "monitoring", "approval", "rejection", "opa_event")
+_KIND = typer.Option(None, "--kind", help=" | ".join(RECORD_KINDS))
 _SINCE = typer.Option(None, "--since", help="From this time (RFC 3339 or date), inclusive.")
 _UNTIL = typer.Option(None, "--until", help="Before this time (RFC 3339 or date).")
 _REVISION = typer.Option(None, "--bundle-revision", help="Policy bundle revision.")
@@ -190,7 +199,7 @@ def export(
 @log_app.command("serve")
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-    port: int = typer.Option(8282, "--port", help="Port to listen on."),
+    port: int = typer.Option(8282, "--port", min=1, max=65535, help="Port to listen on."),
     log: str | None = typer.Option(None, "--log", help=LOG_HELP),
 ) -> None:
     """Receive OPA decision-log uploads (POST /logs, gzipped JSON arrays) into the log.

@@ -56,6 +56,9 @@ def replay(
 
     record = find_decision(store, decision_id)
     logged = record["decision"]
+    from mlgate.report.load import check_document
+
+    check_document(logged, f"decision {decision_id}")  # e.g. written by a newer mlgate
     if record.get("masked"):
         paths = ", ".join(m["path"] for m in record["masked"][:5])
         raise InputError(

@@ -45,7 +45,9 @@ def check_document(doc: Any, name: str) -> Decision:
     """A ``Decision`` for ``doc``, or ``InputError`` naming what is wrong."""
     if not isinstance(doc, dict):
         raise InputError(f"{name}: not a decision document (expected a JSON object)")
-    version = str(doc.get("schema_version", SCHEMA_VERSION))
+    if "schema_version" not in doc:
+        raise InputError(f"{name}: not a decision document (no schema_version)")
+    version = str(doc["schema_version"])
     major, ours = _major(version), _major(SCHEMA_VERSION) or 1
     if major is None:
         raise InputError(f"{name}: unknown decision schema_version {version!r}")
@@ -65,6 +67,9 @@ def check_document(doc: Any, name: str) -> Decision:
     if errors:
         where = "/" + "/".join(str(p) for p in errors[0].absolute_path)
         raise InputError(f"{name}: not a valid decision document at {where}: {errors[0].message}")
+    findings = [k for k in ("violations", "missing_evidence", "required_approvals") if doc.get(k)]
+    if doc.get("outcome") == "pass" and findings:  # edited: a report must not show it passing
+        raise InputError(f"{name}: inconsistent decision: outcome pass with {', '.join(findings)}")
     return Decision(doc)
 
 
