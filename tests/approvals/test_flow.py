@@ -296,3 +296,19 @@ def test_an_edited_rejection_stops_the_check_instead_of_being_skipped(
     run_sql(log_location, statement, ("rejection",))
     code, out, err = run("check", "-f", str(EXAMPLE), "-e", "embedded")
     assert code == 2 and out == "" and message in err and "Traceback" not in err
+
+
+def test_a_deleted_rejection_stops_the_check_and_the_next_approval(
+    run: Run, keyring: Keyring, env: None, log_location: str
+) -> None:
+    from tests.logstore.conftest import run_sql
+
+    _, first, _ = check(run)
+    decision = str(first["decision_id"])
+    approve(run, keyring, decision, "ml_lead", "priya.lead")
+    approve(run, keyring, decision, "model_risk", "omar.risk", "--reject")
+    run_sql(log_location, "DELETE FROM mlgate_log WHERE kind = ?", ("rejection",))
+    code, _, err = approve(run, keyring, decision, "model_risk", "omar.risk")
+    assert code == 2 and "records were deleted or inserted" in err
+    code, out, err = run("check", "-f", str(EXAMPLE), "-e", "embedded")
+    assert code == 2 and out == "" and "run `mlgate log verify`" in err

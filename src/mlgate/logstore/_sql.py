@@ -124,6 +124,13 @@ class SqlStore:
             found = cur.fetchone()
         return Head(int(found[0]), str(found[1])) if found else None
 
+    def extent(self) -> tuple[int, int]:
+        with self._guard("read"):
+            cur = self._conn.cursor()
+            cur.execute("SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM mlgate_log")
+            count, last = cur.fetchone()
+        return int(count), int(last)
+
     def select(self, query: Query) -> list[Row]:
         where, params = query.where(self._mark)
         sql = f"{_SELECT}{where} ORDER BY seq"

@@ -69,6 +69,10 @@ class LogStore(Protocol):
         """The recorded head, or ``None`` for an empty (or truncated) log."""
         ...
 
+    def extent(self) -> tuple[int, int]:
+        """How many records there are and the last ``seq`` (a cheap check for deletions)."""
+        ...
+
     def select(self, query: Query) -> list[Row]:
         """The records matching ``query``, in ``seq`` order."""
         ...

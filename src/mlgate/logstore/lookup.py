@@ -37,6 +37,7 @@ def approval_records(store: LogStore, subject: dict[str, Any]) -> list[Stored]:
     name, version = subject.get("name"), subject.get("version")
     if not isinstance(name, str) or not isinstance(version, str):
         return []
+    require_whole(store)
     rows = store.select(Query(model=name, version=version))
     out = []
     for row in rows:
@@ -66,3 +67,16 @@ def _approval(row: Row, name: str, version: str) -> dict[str, Any]:
         )
     assert isinstance(approval, dict)  # a payload was found in it
     return approval
+
+
+def require_whole(store: LogStore) -> None:
+    """No record deleted or inserted since the head was written (a deleted rejection
+    would otherwise let an approval pass). Counts only: ``log verify`` checks hashes."""
+    head = store.head()
+    count, last = store.extent()
+    expected = head.seq if head is not None else 0
+    if count != expected or last != expected:
+        raise LogStoreError(
+            f"decision log {store.location}: holds {count} record(s) up to seq {last}, but its "
+            f"head says {expected}: records were deleted or inserted; run `mlgate log verify`"
+        )
