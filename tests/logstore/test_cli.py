@@ -235,3 +235,28 @@ def test_a_log_url_of_another_kind_is_refused_not_made_a_file(
     assert code == 2 and out == ""
     assert "not a log location; give a file path (SQLite) or a postgresql:// URL" in err
     assert not (tmp_path / (location.split("://")[0] + ":")).exists()
+
+
+def test_an_empty_file_is_no_log_to_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "log.db"
+    empty.write_bytes(b"")
+    for argv in (["log", "verify"], ["log", "query"], ["log", "export"]):
+        assert main([*argv, "--log", str(empty)]) == 2
+        assert "an empty file, not a decision log" in capsys.readouterr().err
+    assert empty.read_bytes() == b""  # reading did not turn it into a log
+
+
+def test_an_edited_record_is_exported_with_a_warning(
+    run: Run, echo_bundle: Path, write_facts: Callable[..., Path], tmp_path: Path
+) -> None:
+    from tests.logstore.conftest import run_sql
+
+    log = str(tmp_path / "log.db")
+    facts = write_facts(minimal_facts(want="pass"))
+    run("check", "-f", str(facts), "-b", str(echo_bundle), "-e", "embedded", "--log", log)
+    run_sql(log, "UPDATE mlgate_log SET body = replace(body, '\"pass\"', '\"fail\"')")
+    code, out, err = run("log", "export", "--log", log)
+    assert code == 0 and out.count("\n") == 1
+    assert "warning: log record 1 does not match its hash (edited)" in err

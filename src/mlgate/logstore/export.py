@@ -14,6 +14,7 @@ by ``mlgate log serve`` are exported as they came.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from typing import Any
@@ -27,7 +28,17 @@ class ExportFormat(StrEnum):
 
 
 def export_lines(rows: Iterable[Row], fmt: ExportFormat) -> Iterator[str]:
+    """One line per record; a record that does not match its hash is exported as it is
+    (it is evidence too) with a warning on stderr naming it."""
+    from mlgate.logstore.chain import hash_text
+
     for row in rows:
+        if hash_text(row.body) != row.hash:
+            print(
+                f"mlgate: warning: log record {row.seq} does not match its hash (edited); "
+                "run `mlgate log verify`",
+                file=sys.stderr,
+            )
         body = row.document()
         if fmt is ExportFormat.JSONL:
             out: dict[str, Any] = {**body, "hash": row.hash}

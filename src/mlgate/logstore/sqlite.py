@@ -36,6 +36,8 @@ class SqliteStore(SqlStore):
         location = str(path)
         if not create and not path.is_file():
             raise LogStoreError(f"decision log {location}: no such file")
+        if not create and path.stat().st_size == 0:  # reading must not make it a log
+            raise LogStoreError(f"decision log {location}: an empty file, not a decision log")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(
