@@ -171,25 +171,20 @@ def _each_fact_once(doc: dict[str, Any]) -> bool:
         for key in spath:
             node = node.get(key) if isinstance(node, dict) else None
         if isinstance(node, list) and len(node) > 1:
-            identities = {_quick_identity(item, fields) for item in node}
+            identities = {_identity(item, fields) for item in node}
             if len(identities) < len(node):
                 return False
     return True
 
 
-def _quick_identity(item: Any, fields: tuple[str, ...]) -> tuple[Any, ...]:
-    """Equal exactly when ``_identity`` is equal; a string or null stands for itself."""
+def _identity(item: Any, fields: tuple[str, ...]) -> tuple[Any, ...]:
+    """What makes two items the same fact: equal exactly when the identity fields'
+    canonical JSON is equal (a string or null stands for itself, which is quicker)."""
     if not isinstance(item, dict):
         return (b"item", canonical_json(item))
     return tuple(
         v if (v := item.get(f)) is None or isinstance(v, str) else canonical_json(v) for f in fields
     )
-
-
-def _identity(item: Any, fields: tuple[str, ...]) -> tuple[bytes, ...]:
-    if not isinstance(item, dict):
-        return (b"item", canonical_json(item))
-    return tuple(canonical_json(item.get(f)) for f in fields)
 
 
 def _label(item: dict[str, Any], fields: tuple[str, ...]) -> str:
