@@ -28,6 +28,7 @@ from mlgate.logstore.entry import approval_entry
 from mlgate.logstore.lookup import approval_records, find_decision
 
 if TYPE_CHECKING:
+    from mlgate.approvals.verify import Stored
     from mlgate.logstore.base import LogStore
     from mlgate.logstore.chain import Row
 
@@ -72,7 +73,8 @@ def expiry(text: str | None, now: datetime) -> str | None:
 
 
 def approve(store: LogStore, principals: Principals, req: Request, now: datetime) -> Row:
-    decision = find_decision(store, req.decision_id)["decision"]
+    logged = find_decision(store, req.decision_id)
+    decision = logged["decision"]
     binding = Binding.of_decision(decision)
     if not binding.evidence_digest.startswith("sha256:"):
         raise ApprovalError(f"decision {req.decision_id} has no evidence digest; run check again")
@@ -89,7 +91,7 @@ def approve(store: LogStore, principals: Principals, req: Request, now: datetime
         raise ApprovalError(f"principal {principal.id} does not hold role {req.role!r} ({held})")
     if not req.reject:
         _check_approvable(decision, req.decision_id, req.role)
-        _refuse_author(store, req.decision_id, principal.id)
+        _refuse_author(logged, principal.id)
     key = load_private_key(req.key)
     if public_key_text(key) != _public_text(signer.public_key):
         raise ApprovalError(f"{req.key}: this key does not belong to principal {signer.id}")
@@ -108,7 +110,8 @@ def approve(store: LogStore, principals: Principals, req: Request, now: datetime
     problem = trust_problem(record, principals)
     if problem:  # never store what the gate would not accept
         raise ApprovalError(f"refused: {problem}")
-    _refuse_duplicate(store, decision, payload, now)
+    stored = approval_records(store, decision.get("subject") or {})
+    _refuse_duplicate(stored, decision, payload, now)
     return store.append([approval_entry(record, decision)])[0]
 
 
@@ -129,12 +132,12 @@ def _check_approvable(decision: dict[str, Any], decision_id: str, role: str) -> 
         )
 
 
-def _refuse_author(store: LogStore, decision_id: str, principal: str) -> None:
+def _refuse_author(logged: dict[str, Any], principal: str) -> None:
     """Separation of duties: the model's author does not approve it (the policy would
     not count it, and `status` would disagree with `check`)."""
     from mlgate.facts.normalize import fold
 
-    facts = find_decision(store, decision_id).get("facts")
+    facts = logged.get("facts")
     subject = facts.get("subject") if isinstance(facts, dict) else None
     author = subject.get("author") if isinstance(subject, dict) else None
     if isinstance(author, str) and fold(author) == fold(principal):
@@ -153,16 +156,17 @@ def _public_text(raw: bytes) -> str:
 
 
 def _refuse_duplicate(
-    store: LogStore, decision: dict[str, Any], payload: dict[str, Any], now: datetime
+    stored: list[Stored], decision: dict[str, Any], payload: dict[str, Any], now: datetime
 ) -> None:
+    """``stored``: the approvals already logged for the decision's subject."""
     binding = Binding.of_decision(decision)
-    for stored in approval_records(store, decision.get("subject") or {}):
-        old = stored.record["payload"]
+    for item in stored:
+        old = item.record["payload"]
         same = all(old[k] == payload[k] for k in ("principal", "role", "decision"))
         if same and not binding_problem(old, binding) and not expiry_problem(old, now):
             raise ApprovalError(
                 f"{old['principal']} already recorded {old['decision']} as {old['role']} "
-                f"for this evidence and bundle (record {stored.ref})"
+                f"for this evidence and bundle (record {item.ref})"
             )
 
 
@@ -180,21 +184,23 @@ def import_records(
         problem = trust_problem(record, principals) or expiry_problem(payload, now)
         if problem:
             raise ApprovalError(f"{at}: refused: {problem}")
-        decision = find_decision(store, payload["decision_id"])["decision"]
+        logged = find_decision(store, payload["decision_id"])
+        decision = logged["decision"]
         stale = binding_problem(payload, Binding.of_decision(decision))
         if stale:
             raise ApprovalError(
                 f"{at}: refused: replayed for another decision: decision "
                 f"{payload['decision_id']} does not match the record ({stale})"
             )
-        existing = {s.record["signature"] for s in approval_records(store, decision["subject"])}
+        stored = approval_records(store, decision["subject"])
+        existing = {s.record["signature"] for s in stored}
         if record["signature"] in existing or record["signature"] in seen:
             raise ApprovalError(f"{at}: refused: this record is already in the log")
         try:  # what `approve` refuses, an import refuses too
             if payload["decision"] == "approve":
                 _check_approvable(decision, payload["decision_id"], payload["role"])
-                _refuse_author(store, payload["decision_id"], payload["principal"])
-            _refuse_duplicate(store, decision, payload, now)
+                _refuse_author(logged, payload["principal"])
+            _refuse_duplicate(stored, decision, payload, now)
         except ApprovalError as exc:
             raise ApprovalError(f"{at}: refused: {exc.message}") from None
         seen.add(record["signature"])
