@@ -27,7 +27,7 @@ def write_all(files: list[tuple[Path, str | bytes]], *, what: str = "output") ->
     try:
         for given, content in files:
             path = _target(given)
-            if path.exists() and not path.is_file() and not path.is_dir():
+            if _is_special(path):
                 direct.append((path, content))
                 continue
             staged.append((_stage(path, content, what), path))
@@ -59,16 +59,27 @@ def _target(path: Path) -> Path:
     return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
+def _is_special(path: Path) -> bool:
+    """A device or a FIFO: written to directly, never replaced."""
+    return path.exists() and not path.is_file() and not path.is_dir()
+
+
+def _directory(path: Path, what: str) -> Path:
+    """The directory ``path`` goes in; ``InputError`` when there is none."""
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise InputError(f"{path}: cannot write {what}: directory {directory} does not exist")
+    return directory
+
+
 def check_writable(paths: list[Path], *, what: str = "output") -> None:
     """Fail now, before any work, where ``write_all`` would surely fail: a missing or
     unwritable directory, or a directory where the file should be."""
     for given in paths:
         path = _target(given)
-        if path.exists() and not path.is_file() and not path.is_dir():
-            continue  # a device or a FIFO: written to directly
-        directory = path.parent if str(path.parent) else Path(".")
-        if not directory.is_dir():
-            raise InputError(f"{path}: cannot write {what}: directory {directory} does not exist")
+        if _is_special(path):
+            continue
+        directory = _directory(path, what)
         if path.is_dir():
             raise InputError(f"{path}: cannot write {what}: it is a directory")
         if not os.access(directory, os.W_OK | os.X_OK):
@@ -86,9 +97,7 @@ def _umask() -> int:
 
 
 def _stage(path: Path, content: str | bytes, what: str) -> str:
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise InputError(f"{path}: cannot write {what}: directory {directory} does not exist")
+    directory = _directory(path, what)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     except OSError as exc:
