@@ -69,10 +69,11 @@ def evidence_digest(facts: dict[str, Any]) -> str:
     return digest(doc)
 
 
-def check_evaluation_time(evaluated_at: str | None) -> None:
-    """An explicit evaluation time (``--at``) is an RFC 3339 instant with a zone, after 1970."""
+def check_evaluation_time(evaluated_at: str | None) -> int | None:
+    """An explicit evaluation time (``--at``) is an RFC 3339 instant with a zone, after
+    1970: its nanoseconds since the epoch (``None`` when none is given)."""
     if evaluated_at is None:
-        return
+        return None
     from mlgate.errors import InputError
     from mlgate.monitoring.times import parse_rfc3339_ns
 
@@ -81,6 +82,7 @@ def check_evaluation_time(evaluated_at: str | None) -> None:
         raise InputError(f"--at {evaluated_at!r}: not an RFC 3339 time like 2026-11-01T12:00:00Z")
     if ns < _EARLIEST_NS:
         raise InputError(f"--at {evaluated_at!r}: before 1971; give a time of the model's life")
+    return ns
 
 
 def prepare_input(facts: dict[str, Any], evaluated_at: str | None = None) -> dict[str, Any]:

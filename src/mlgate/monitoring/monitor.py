@@ -32,14 +32,12 @@ if TYPE_CHECKING:
 def evaluation_time(evaluated_at: str | None) -> tuple[str, int]:
     """``--at`` (RFC 3339) or now, as text and as nanoseconds."""
     from mlgate.decisions.evaluate import check_evaluation_time
-    from mlgate.monitoring.times import format_ns, now_ns, parse_rfc3339_ns
+    from mlgate.monitoring.times import format_ns, now_ns
 
-    if evaluated_at is None:
+    ns_at = check_evaluation_time(evaluated_at)
+    if evaluated_at is None or ns_at is None:
         ns = now_ns() // 1_000_000_000 * 1_000_000_000
         return format_ns(ns), ns
-    check_evaluation_time(evaluated_at)
-    ns_at = parse_rfc3339_ns(evaluated_at)
-    assert ns_at is not None  # checked above
     return evaluated_at, ns_at
 
 
