@@ -1,6 +1,6 @@
 """The library entry point behind ``mlgate check``.
 
-``check`` loads and validates the facts, loads the bundle, opens the engine,
+``check`` loads the bundle, loads and validates the facts, opens the engine,
 evaluates, and closes the engine: one call, one ``Checked`` (the decision with
 the facts and bundle it was made from) or one ``MlgateError``.
 """
@@ -70,18 +70,25 @@ def check(
     """
     from mlgate.bundles.load import load_bundle
     from mlgate.decisions.evaluate import decide
-    from mlgate.engine.select import EngineOptions, open_engine
+    from mlgate.engine.select import EngineOptions, open_engine, resolve_name
     from mlgate.facts.document import load_facts
 
-    facts = load_facts(facts_paths)
+    options = engine or EngineOptions()
     bundle = load_bundle(bundle_location or default_bundle())
     require_entry_point(bundle)
-    document = amend(facts.document, bundle) if amend else facts.document
-    opened = open_engine(bundle, engine or EngineOptions())
+    # The embedded engine changes nothing outside this process, so it opens first:
+    # its worker loads the bundle while this process reads the facts. An OPA
+    # engine is opened (the bundle pushed) only once the facts are known good.
+    opened = open_engine(bundle, options) if resolve_name(options) == "embedded" else None
     try:
+        facts = load_facts(facts_paths)
+        document = amend(facts.document, bundle) if amend else facts.document
+        if opened is None:
+            opened = open_engine(bundle, options)
         decision = decide(
             document, bundle, opened, evaluated_at=evaluated_at, warnings=facts.warnings
         )
     finally:
-        opened.close()
+        if opened is not None:
+            opened.close()
     return Checked(decision, document, bundle)

@@ -130,9 +130,47 @@ def test_load_is_bounded_by_the_timeout(monkeypatch: pytest.MonkeyPatch) -> None
 
     monkeypatch.setattr(_regorus, "new_engine", slow_load)
     before, start = children(), time.monotonic()
+    # Raised by from_bundle on a first load (the scan needs the AST), or by the
+    # first evaluation when the scan is cached and the load runs in the background.
     with pytest.raises(EngineError, match=r"loading the bundle exceeded 0\.5s"):
-        engine_for("package t\nx := 1\n", timeout=0.5)
+        with engine_for("package t\nx := 1\n", timeout=0.5) as engine:
+            engine.evaluate("data.t.x", {})
     assert time.monotonic() - start < 3
+    assert children() == before
+
+
+def test_a_known_bundle_loads_while_the_caller_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    source = "package t\nx := input.n + 1\n"
+    engine_for(source).close()  # the first load scans the AST and caches the scan
+    real = _regorus.new_engine
+
+    def slow_load(modules: Any, data_json: str) -> Any:
+        time.sleep(1.0)
+        return real(modules, data_json)
+
+    monkeypatch.setattr(_regorus, "new_engine", slow_load)
+    start = time.monotonic()
+    with engine_for(source) as engine:
+        opened = time.monotonic() - start
+        assert engine.evaluate("data.t.x", {"n": 2}) == 3  # waits for the load
+        answered = time.monotonic() - start
+    assert opened < 0.5 <= 1.0 <= answered
+
+
+def test_a_known_bundle_that_fails_to_load_fails_its_first_evaluation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    source = "package t\nx := 1\n"
+    engine_for(source).close()
+
+    def broken(modules: Any, data_json: str) -> Any:
+        raise BundleError("rego/t.rego:2: the disk changed under us")
+
+    monkeypatch.setattr(_regorus, "new_engine", broken)
+    before = children()
+    with engine_for(source) as engine:
+        with pytest.raises(BundleError, match="the disk changed under us"):
+            engine.evaluate("data.t.x", {})
     assert children() == before
 
 

@@ -64,6 +64,7 @@ class Worker:
         self._data_json = data_json
         self.timeout = timeout
         self._proc = _Proc()
+        self._loading: float | None = None  # the load deadline while a spawn is unanswered
         self._finalizer = weakref.finalize(self, _stop, self._proc)
 
     @property
@@ -72,6 +73,15 @@ class Worker:
 
     def start(self, *, want_ast: bool = False) -> str:
         """Fork and load; return the AST JSON when asked (else ``""``)."""
+        self.spawn(want_ast=want_ast)
+        return self._loaded()
+
+    def spawn(self, *, want_ast: bool = False) -> None:
+        """Fork a worker that starts loading the bundle, and return at once.
+
+        The first ``request`` (or ``start``) waits for the load to finish, so
+        the caller can read and validate the facts while the worker loads.
+        """
         _regorus.import_regorus()  # once in the parent; every child inherits it
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
@@ -83,8 +93,14 @@ class Worker:
         os.set_blocking(req_w, False)
         os.set_blocking(resp_r, False)
         self._proc.owner, self._proc.pid, self._proc.fds = os.getpid(), pid, [req_w, resp_r]
+        self._loading = time.monotonic() + self.timeout
+
+    def _loaded(self) -> str:
+        """Wait for the load the last ``spawn`` started; its AST JSON or ``""``."""
+        deadline, self._loading = self._loading, None
+        assert deadline is not None, "spawn was not called"
         try:
-            kind, text = self._answer(time.monotonic() + self.timeout, "loading the bundle")
+            kind, text = self._answer(deadline, "loading the bundle")
         except BaseException:
             self.close()
             raise
@@ -98,7 +114,9 @@ class Worker:
 
     def request(self, query: str, input_json: str) -> tuple[str, str]:
         """Send one query; return (kind, text) with kind ``V``, ``E`` or ``P``."""
-        if not self._proc.pid:
+        if self._loading is not None and self._proc.pid:
+            self._loaded()  # the load ``spawn`` started; its errors are the bundle's
+        elif not self._proc.pid:
             try:
                 self.start()
             except BundleError as exc:  # loaded before, so this is the engine's fault
@@ -116,6 +134,7 @@ class Worker:
         return kind, text
 
     def close(self) -> None:
+        self._loading = None
         _stop(self._proc)
 
     def _send(self, data: bytes, deadline: float) -> None:

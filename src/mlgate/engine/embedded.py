@@ -117,7 +117,11 @@ class EmbeddedEngine:
         if isolate:
             backend = Worker(modules, data_json, timeout)
             cached = peek_scan(bundle, _regorus.version(), include_tests)
-            ast = backend.start(want_ast=cached is None)
+            if cached is None:
+                ast = backend.start(want_ast=True)
+            else:  # the scan is known: the first evaluation waits for the load
+                backend.spawn()
+                ast = ""
         else:
             backend = _InProcess(modules, data_json)
             cached = peek_scan(bundle, _regorus.version(), include_tests)
