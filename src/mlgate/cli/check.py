@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from mlgate.cli.decide_options import AT, BUNDLE, TIMEOUT, output_option
 from mlgate.cli.opa_options import OPA_CA_CERT, OPA_CLIENT_CERT, OPA_CLIENT_KEY, OPA_TOKEN_FILE
 from mlgate.report.base import OutputFormat
 
@@ -21,9 +22,7 @@ def check(
     facts: list[Path] = typer.Option(
         ..., "--facts", "-f", help="Facts document (JSON or YAML); repeat to merge several."
     ),
-    bundle: str | None = typer.Option(
-        None, "--bundle", "-b", help="Policy bundle directory or .tar.gz [default: shipped bundle]."
-    ),
+    bundle: str | None = BUNDLE,
     engine: str | None = typer.Option(
         None,
         "--engine",
@@ -47,14 +46,7 @@ def check(
     output_format: OutputFormat = typer.Option(
         OutputFormat.TEXT, "--format", help="Output format of stdout (or of a plain -o FILE)."
     ),
-    output: list[str] = typer.Option(
-        [],
-        "--output",
-        "-o",
-        metavar="FORMAT=FILE",
-        help="Also write FORMAT to FILE, e.g. -o junit=gate.xml -o html=report.html "
-        "(repeatable; all files or none). A plain FILE takes --format's output instead of stdout.",
-    ),
+    output: list[str] = output_option("-o junit=gate.xml -o html=report.html"),
     enforce: bool = typer.Option(
         True,
         "--enforce/--no-enforce",
@@ -69,12 +61,8 @@ def check(
         help="Exit 1 if the bundle's rules or data changed in git since REF after the "
         "facts' newest source.collected_at (stale evidence).",
     ),
-    timeout: float | None = typer.Option(
-        None, "--timeout", help="Seconds an engine call may take [default 30]."
-    ),
-    at: str | None = typer.Option(
-        None, "--at", help="Evaluation time (RFC 3339) instead of now, e.g. to replay."
-    ),
+    timeout: float | None = TIMEOUT,
+    at: str | None = AT,
     log: str | None = typer.Option(
         None,
         "--log",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from mlgate.cli.decide_options import AT, BUNDLE, TIMEOUT, output_option
 from mlgate.report.base import OutputFormat
 
 if TYPE_CHECKING:
@@ -16,24 +17,12 @@ if TYPE_CHECKING:
     from mlgate.gate import Checked
     from mlgate.logstore.base import LogStore
 
-_BUNDLE = typer.Option(
-    None, "--bundle", "-b", help="Policy bundle directory or .tar.gz [default: shipped bundle]."
-)
 _ENGINE = typer.Option(
     None, "--engine", "-e", help="auto | embedded | opa-url | opa-binary [env MLGATE_ENGINE]."
 )
 _OPA_URL = typer.Option(None, "--opa-url", help="OPA server URL [env MLGATE_OPA_URL].")
 _FORMAT = typer.Option(OutputFormat.TEXT, "--format", help="Output format.")
-_OUTPUT = typer.Option(
-    [],
-    "--output",
-    "-o",
-    metavar="FORMAT=FILE",
-    help="Also write FORMAT to FILE, e.g. -o junit=monitor.xml -o html=monitor.html "
-    "(repeatable; all files or none). A plain FILE takes --format's output instead of stdout.",
-)
-_AT = typer.Option(None, "--at", help="Evaluation time (RFC 3339) instead of now.")
-_TIMEOUT = typer.Option(None, "--timeout", help="Seconds an engine call may take [default 30].")
+_OUTPUT = output_option("-o junit=monitor.xml -o html=monitor.html")
 
 
 def monitor(
@@ -64,13 +53,13 @@ def monitor(
     window_days: float | None = typer.Option(
         None, "--window-days", help="Trailing window in days [default: the tier's window.days]."
     ),
-    bundle: str | None = _BUNDLE,
+    bundle: str | None = BUNDLE,
     engine: str | None = _ENGINE,
     opa_url: str | None = _OPA_URL,
     output_format: OutputFormat = _FORMAT,
     output: list[str] = _OUTPUT,
-    at: str | None = _AT,
-    timeout: float | None = _TIMEOUT,
+    at: str | None = AT,
+    timeout: float | None = TIMEOUT,
     log: str | None = typer.Option(
         None, "--log", help="Also record the decision in this decision log (SQLite or URL)."
     ),
@@ -118,13 +107,13 @@ def monitor(
 def compare(
     champion: Path = typer.Option(..., "--champion", help="The champion's facts (in production)."),
     challenger: Path = typer.Option(..., "--challenger", help="The challenger's facts."),
-    bundle: str | None = _BUNDLE,
+    bundle: str | None = BUNDLE,
     engine: str | None = _ENGINE,
     opa_url: str | None = _OPA_URL,
     output_format: OutputFormat = _FORMAT,
     output: list[str] = _OUTPUT,
-    at: str | None = _AT,
-    timeout: float | None = _TIMEOUT,
+    at: str | None = AT,
+    timeout: float | None = TIMEOUT,
 ) -> None:
     """Is the challenger no worse than the champion beyond the tier's margin on any metric?
 
