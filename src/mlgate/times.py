@@ -1,4 +1,4 @@
-"""Timestamps of observations: RFC 3339 with a zone, or Unix seconds, as exact nanoseconds."""
+"""Timestamps: RFC 3339 with a zone, or Unix seconds, as exact nanoseconds (decisions, series)."""
 
 from __future__ import annotations
 

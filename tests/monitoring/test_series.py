@@ -10,7 +10,7 @@ import pytest
 
 from mlgate.errors import InputError
 from mlgate.monitoring.series import read_series
-from mlgate.monitoring.times import format_ns, parse_rfc3339_ns, to_ns
+from mlgate.times import format_ns, parse_rfc3339_ns, to_ns
 
 T0 = "2026-11-01T00:00:00Z"
 T0_S = 1793491200

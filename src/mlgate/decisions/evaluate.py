@@ -75,7 +75,7 @@ def check_evaluation_time(evaluated_at: str | None) -> int | None:
     if evaluated_at is None:
         return None
     from mlgate.errors import InputError
-    from mlgate.monitoring.times import parse_rfc3339_ns
+    from mlgate.times import parse_rfc3339_ns
 
     ns = parse_rfc3339_ns(evaluated_at)
     if ns is None:

@@ -49,6 +49,7 @@ def replay(
     engine: EngineOptions | None = None,
 ) -> Replayed:
     from mlgate.bundles.load import load_bundle
+    from mlgate.decisions.document import check_document
     from mlgate.decisions.evaluate import decide
     from mlgate.engine.select import EngineOptions, open_engine
     from mlgate.gate import default_bundle, require_entry_point
@@ -56,8 +57,6 @@ def replay(
 
     record = find_decision(store, decision_id)
     logged = record["decision"]
-    from mlgate.report.load import check_document
-
     check_document(logged, f"decision {decision_id}")  # e.g. written by a newer mlgate
     if record.get("masked"):
         paths = ", ".join(m["path"] for m in record["masked"][:5])

@@ -160,7 +160,7 @@ def _attach_baseline(
         "source": {"tool": f"mlgate-{base.kind}", "file": base.origin, "sha256": base.sha256},
     }
     if len(base):
-        from mlgate.monitoring.times import format_ns
+        from mlgate.times import format_ns
 
         target["baseline"] |= {"start": format_ns(base.times[0]), "end": format_ns(base.times[-1])}
 

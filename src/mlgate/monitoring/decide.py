@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from mlgate.decisions.evaluate import decide
 from mlgate.errors import EngineError
-from mlgate.monitoring.times import format_ns
+from mlgate.times import format_ns
 
 if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle

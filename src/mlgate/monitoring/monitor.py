@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 def evaluation_time(evaluated_at: str | None) -> tuple[str, int]:
     """``--at`` (RFC 3339) or now, as text and as nanoseconds."""
     from mlgate.decisions.evaluate import check_evaluation_time
-    from mlgate.monitoring.times import format_ns, now_ns
+    from mlgate.times import format_ns, now_ns
 
     ns_at = check_evaluation_time(evaluated_at)
     if evaluated_at is None or ns_at is None:

@@ -38,7 +38,7 @@ from mlgate.monitoring.formats import (
     prometheus_meta,
     prometheus_rows,
 )
-from mlgate.monitoring.times import to_ns
+from mlgate.times import to_ns
 
 KIND = "series"
 MAX_MAGNITUDE = 1e15  # no latency, share or count comes near; sums of squares stay finite

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlgate.monitoring.series import Series
-from mlgate.monitoring.times import NS, format_ns
+from mlgate.times import NS, format_ns
 
 HOUR_NS = 3600 * NS
 PERCENTILES = (("p50", 50.0), ("p95", 95.0), ("p99", 99.0))

@@ -6,7 +6,8 @@ None``); the CLI passes the decision log's (``report.log_source``), and
 another store plugs in the same way.
 
 A decision written by a newer mlgate (``schema_version`` above the one this
-mlgate reads) is refused with exit 2, as is anything that is not a decision.
+mlgate reads) is refused with exit 2, as is anything that is not a decision
+(``decisions.document``).
 
 ``with_bundle_details`` fills in ``details`` for a decision that has none (one
 from the log, or written by ``--format json`` of an older mlgate): from the
@@ -21,56 +22,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mlgate.decisions.model import SCHEMA_VERSION, Decision
+from mlgate.decisions.document import check_document
+from mlgate.decisions.model import Decision
 from mlgate.errors import BundleError, InputError
 
 Found = tuple[dict[str, Any], "dict[str, Any] | None"]
 DecisionSource = Callable[[str], "Found | None"]
 _ID = re.compile(r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
-_VERSION = re.compile(r"^mlgate\.decision/v(\d+)$")
 
 
 @dataclass(frozen=True)
 class Loaded:
     decision: Decision
     facts: dict[str, Any] | None = None  # the facts logged with it, when from a log
-
-
-def _major(version: str) -> int | None:
-    match = _VERSION.match(version)
-    return int(match.group(1)) if match else None
-
-
-def check_document(doc: Any, name: str) -> Decision:
-    """A ``Decision`` for ``doc``, or ``InputError`` naming what is wrong."""
-    if not isinstance(doc, dict):
-        raise InputError(f"{name}: not a decision document (expected a JSON object)")
-    if "schema_version" not in doc:
-        raise InputError(f"{name}: not a decision document (no schema_version)")
-    version = str(doc["schema_version"])
-    major, ours = _major(version), _major(SCHEMA_VERSION) or 1
-    if major is None:
-        raise InputError(f"{name}: unknown decision schema_version {version!r}")
-    if major > ours:
-        raise InputError(
-            f"{name}: written by a newer mlgate (schema_version {version}); this mlgate "
-            f"reads {SCHEMA_VERSION}: upgrade mlgate to read it"
-        )
-    from mlgate._jsonschema import jsonschema
-
-    Draft202012Validator = jsonschema().Draft202012Validator
-
-    from mlgate.resources import load_schema
-
-    validator = Draft202012Validator(load_schema("decision.schema.json"))
-    errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
-    if errors:
-        where = "/" + "/".join(str(p) for p in errors[0].absolute_path)
-        raise InputError(f"{name}: not a valid decision document at {where}: {errors[0].message}")
-    findings = [k for k in ("violations", "missing_evidence", "required_approvals") if doc.get(k)]
-    if doc.get("outcome") == "pass" and findings:  # edited: a report must not show it passing
-        raise InputError(f"{name}: inconsistent decision: outcome pass with {', '.join(findings)}")
-    return Decision(doc)
 
 
 def load_decision(ref: str, sources: Sequence[DecisionSource] = ()) -> Loaded:
