@@ -101,6 +101,23 @@ def test_first_run_is_new_then_a_stricter_bundle_shows_who_got_worse(
         store.close()
 
 
+def test_each_facts_file_is_compared_with_the_decision_on_its_own_evidence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Two files of one model version: one passes, one fails. Compared with the
+    # last decision for the version alone, one of them would look changed.
+    root = tmp_path / "twins"
+    root.mkdir()
+    (root / "a.json").write_text(json.dumps(_doc("twin", 0.90)))
+    (root / "b.json").write_text(json.dumps(_doc("twin", 0.60)))
+    log = str(tmp_path / "log.db")
+    args = ("--bundle", str(bundle_dir()), "--facts-dir", str(root), "--log", log)
+    assert _run(capsys, *args)[0] == 0
+    code, out = _run(capsys, *args)
+    assert code == 0
+    assert out.splitlines()[-1].endswith("0 worse, 0 error, 0 better, 0 new, 2 unchanged")
+
+
 def test_no_log_compares_with_the_shipped_bundle_and_records_nothing(
     fleet: Path, stricter: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

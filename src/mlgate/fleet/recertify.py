@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -186,8 +186,8 @@ def _logged(store: LogStore | None, result: Result) -> str | None:
 
     if store is None or result.name is None or result.error is not None:
         return None
-    query = Query(kind="decision", model=result.name, version=result.version)
-    rows = store.select(replace(query, evidence_digest=result.evidence_digest))
-    rows = rows or store.select(query)
+    rows = store.select(Query(kind="decision", model=result.name, version=result.version))
+    same = [r for r in rows if r.columns.get("evidence_digest") == result.evidence_digest]
+    rows = same or rows
     outcome = rows[-1].columns.get("outcome") if rows else None
     return outcome if outcome in RANK else None
