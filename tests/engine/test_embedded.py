@@ -132,9 +132,11 @@ def test_load_is_bounded_by_the_timeout(monkeypatch: pytest.MonkeyPatch) -> None
     before, start = children(), time.monotonic()
     # Raised by from_bundle on a first load (the scan needs the AST), or by the
     # first evaluation when the scan is cached and the load runs in the background.
-    with pytest.raises(EngineError, match=r"loading the bundle exceeded 0\.5s"):
-        with engine_for("package t\nx := 1\n", timeout=0.5) as engine:
-            engine.evaluate("data.t.x", {})
+    with (
+        pytest.raises(EngineError, match=r"loading the bundle exceeded 0\.5s"),
+        engine_for("package t\nx := 1\n", timeout=0.5) as engine,
+    ):
+        engine.evaluate("data.t.x", {})
     assert time.monotonic() - start < 3
     assert children() == before
 
@@ -168,9 +170,11 @@ def test_a_known_bundle_that_fails_to_load_fails_its_first_evaluation(
 
     monkeypatch.setattr(_regorus, "new_engine", broken)
     before = children()
-    with engine_for(source) as engine:
-        with pytest.raises(BundleError, match="the disk changed under us"):
-            engine.evaluate("data.t.x", {})
+    with (
+        engine_for(source) as engine,
+        pytest.raises(BundleError, match="the disk changed under us"),
+    ):
+        engine.evaluate("data.t.x", {})
     assert children() == before
 
 
