@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 ENV_VAR = "MLGATE_LOG"
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 def default_location() -> Path:
@@ -29,9 +30,7 @@ def resolve(location: str | None) -> str:
 
 
 def is_postgres(location: str) -> bool:
-    from mlgate.logstore.postgres import SCHEMES
-
-    return location.startswith(SCHEMES)
+    return location.startswith(POSTGRES_SCHEMES)
 
 
 def open_store(location: str | None = None, *, create: bool = True) -> LogStore:

@@ -17,7 +17,6 @@ from mlgate.logstore._sql import SqlStore, schema
 from mlgate.logstore.chain import GENESIS, Row
 from mlgate.logstore.errors import LogStoreError
 
-SCHEMES = ("postgresql://", "postgres://")
 CONNECT_TIMEOUT_S = 5
 _SCHEMA_LOCK = 0x6D6C67617465  # "mlgate"
 
