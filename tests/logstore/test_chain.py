@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import sqlite3
 from collections.abc import Callable
 from typing import Any
 
@@ -12,7 +13,8 @@ import pytest
 
 from mlgate.logstore.base import LogStore, Query
 from mlgate.logstore.chain import GENESIS, Report, verify_rows
-from mlgate.logstore.errors import LogStoreError
+from mlgate.logstore.errors import CorruptLogError, LogStoreError
+from mlgate.logstore.lookup import find_decision
 from mlgate.logstore.open import open_store
 
 Sql = Callable[..., list[tuple[Any, ...]]]
@@ -212,3 +214,106 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path: Any) -> None:
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(LogStoreError, match="cannot open decision log"):
         open_store(str(path))
+
+
+def _forged_copy(sql: Sql, seq: int, decision_id: str) -> None:
+    """Record 3 again at ``seq``, as a pass, with a matching hash and columns."""
+    (body3,) = sql("SELECT body FROM mlgate_log WHERE seq = 3")[0]
+    body = json.loads(body3)
+    body.update(seq=seq, outcome="pass", decision_id=decision_id)
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    digest = "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+    cols = [body["kind"], decision_id, body["time"], "m", "0", "pass", "r1"]
+    sql(
+        "INSERT INTO mlgate_log (seq, hash, body, kind, decision_id, time, model, version, "
+        "outcome, bundle_revision, bundle_digest, evidence_digest) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        seq,
+        digest,
+        text,
+        *cols,
+        body["bundle"]["digest"],
+        body["evidence_digest"],
+    )
+
+
+@pytest.mark.parametrize("seq", [0, -5])
+def test_a_record_inserted_before_the_first_is_found(
+    log_location: str, five: LogStore, sql: Sql, seq: int
+) -> None:
+    _forged_copy(sql, seq, "forged")
+    report = verify(log_location)
+    assert report.problem is not None and f"record {seq} was inserted" in report.problem
+    store = open_store(log_location, create=False)
+    try:  # nor is it shown as a logged decision
+        with pytest.raises(LogStoreError, match="records were deleted or inserted"):
+            find_decision(store, "forged")
+    finally:
+        store.close()
+
+
+def test_a_head_that_is_not_a_number_is_tampering(tmp_path: Any) -> None:
+    # SQLite only: PostgreSQL types the head's seq, so it cannot hold text.
+    path = tmp_path / "log.db"
+    store = open_store(str(path))
+    store.append([entry(1)])
+    store.close()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE mlgate_log_head SET seq = 'abc'")
+    conn.commit()
+    conn.close()
+    store = open_store(str(path), create=False)
+    try:
+        with pytest.raises(CorruptLogError, match=r"its head is corrupt \(seq 'abc'\)"):
+            store.head()
+    finally:
+        store.close()
+
+
+def test_a_record_that_is_no_json_object_is_reported_as_edited(
+    log_location: str, five: LogStore, sql: Sql
+) -> None:
+    digest = "sha256:" + hashlib.sha256(b"[1]").hexdigest()
+    sql("UPDATE mlgate_log SET body = '[1]', hash = ? WHERE seq = 5", digest)
+    assert verify(log_location).problem == "record 5: its content is not a JSON object (edited)"
+
+
+def test_a_decision_record_without_its_decision_is_refused(
+    log_location: str, five: LogStore
+) -> None:
+    store = open_store(log_location)
+    try:
+        store.append([{**entry(6), "decision_id": "bare"}])  # an entry with no "decision"
+        with pytest.raises(CorruptLogError, match="holds no decision object"):
+            find_decision(store, "bare")
+    finally:
+        store.close()
+
+
+def test_another_programs_database_is_refused_and_left_as_it_was(tmp_path: Any) -> None:
+    path = tmp_path / "app.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE users (name TEXT)")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    for create in (False, True):
+        with pytest.raises(LogStoreError, match=r"a database of something else \(tables users\)"):
+            open_store(str(path), create=create)
+    assert path.read_bytes() == before
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # not switched to WAL
+    conn.close()
+
+
+def test_a_removed_log_table_is_tampering(tmp_path: Any) -> None:
+    path = tmp_path / "log.db"
+    store = open_store(str(path))
+    store.append([entry(1)])
+    store.close()
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE mlgate_log_head")
+    conn.commit()
+    conn.close()
+    with pytest.raises(CorruptLogError, match="its mlgate_log_head table was removed"):
+        open_store(str(path), create=False)

@@ -20,6 +20,7 @@ OWNER = "owner-planted-name"
 ACTOR = "actor-planted-login"
 INTENDED_USE = "intended-use-planted-text"
 SOURCE_FILE = "/home/planted/eval.json"
+RUN_ID = "planted0run0id0f2c41d0"
 
 
 def test_escaped_pointer_tokens_name_keys_with_slash_and_tilde() -> None:
@@ -80,6 +81,8 @@ def _check_with_mask(
     facts["subject"]["owner"] = OWNER
     facts["subject"]["intended_use"] = INTENDED_USE
     facts["metrics"][0]["source"]["file"] = SOURCE_FILE
+    run = {"name": "accuracy", "value": 0.5, "source": {"tool": "mlflow", "run_id": RUN_ID}}
+    facts["metrics"].append(run)  # its source is shown as "run_id …" in the report details
     mask = tmp_path / "mask.yaml"
     mask.write_text(json.dumps({"mask": rules}))
     monkeypatch.setenv("MLGATE_LOG_MASK", str(mask))
@@ -115,8 +118,12 @@ def test_masked_values_never_reach_the_stored_log(
 
 @pytest.mark.parametrize(
     ("pointer", "planted"),
-    [("/context/actor", ACTOR), ("/metrics/*/source", SOURCE_FILE)],
-    ids=["actor", "source"],
+    [
+        ("/context/actor", ACTOR),
+        ("/metrics/*/source", SOURCE_FILE),
+        ("/metrics/*/source/run_id", RUN_ID),
+    ],
+    ids=["actor", "source", "inside a composed string"],
 )
 def test_a_masked_value_is_not_stored_elsewhere_in_the_record(
     tmp_path: Path,
@@ -132,7 +139,7 @@ def test_a_masked_value_is_not_stored_elsewhere_in_the_record(
     assert planted.encode() not in log.read_bytes()  # ... but not the rest of the record
 
 
-def test_masked_strings_and_scrub_replace_whole_values_only() -> None:
+def test_masked_strings_and_scrub_replace_whole_values_and_long_ones_inside_text() -> None:
     doc = {"context": {"actor": "ci-bot"}, "metrics": [{"source": {"file": "a.json"}}]}
     applied = [
         {"op": "hash", "path": "/context/actor"},
@@ -143,6 +150,8 @@ def test_masked_strings_and_scrub_replace_whole_values_only() -> None:
     shown = {"files": ["a.json", "b.json"], "note": "a.json is here", "by": "ci-bot"}
     assert scrub(shown, replacements) == {
         "files": ["(masked)", "b.json"],
-        "note": "a.json is here",  # a substring is not a whole value
+        "note": "(masked) is here",  # a string built from a masked value
         "by": digest("ci-bot"),
     }
+    short = {"7": "(masked)"}  # too short to look for inside other text
+    assert scrub({"n": "7", "m": "17 of 70"}, short) == {"n": "(masked)", "m": "17 of 70"}

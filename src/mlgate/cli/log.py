@@ -41,14 +41,19 @@ def verify(log: str | None = typer.Option(None, "--log", help=LOG_HELP)) -> None
     Example: mlgate log verify --log postgresql://mlgate@db/mlgate
     """
     from mlgate.logstore.chain import verify_rows
+    from mlgate.logstore.errors import CorruptLogError
     from mlgate.logstore.open import open_store
 
-    store = open_store(log, create=False)
     try:
-        with store.snapshot():
-            report = verify_rows(store.rows(), store.head())
-    finally:
-        store.close()
+        store = open_store(log, create=False)
+        try:
+            with store.snapshot():
+                report = verify_rows(store.rows(), store.head())
+        finally:
+            store.close()
+    except CorruptLogError as exc:  # a removed table, a head that is not a seq and a hash
+        print(f"TAMPERED: {exc.message}", file=sys.stderr)
+        raise typer.Exit(1) from None
     if report.ok:
         print(f"ok: {report.count} record(s), chain intact, head {report.head}")
         return

@@ -15,7 +15,7 @@ from typing import Any
 
 from mlgate.logstore.base import Query
 from mlgate.logstore.chain import COLUMNS, GENESIS, Head, Row, columns_of, seal
-from mlgate.logstore.errors import LogStoreError
+from mlgate.logstore.errors import CorruptLogError, LogStoreError
 
 _SELECT = "SELECT seq, hash, body, " + ", ".join(COLUMNS) + " FROM mlgate_log"
 
@@ -104,12 +104,17 @@ class SqlStore:
         """A no-op hook: crash tests stop a writer here, inside the transaction."""
 
     def rows(self, batch: int = 5000) -> Iterator[Row]:
-        last = 0
-        sql = f"{_SELECT} WHERE seq > {self._mark} ORDER BY seq LIMIT {int(batch)}"
+        """Every row, from the lowest ``seq`` (a row below 1 was inserted: verify sees it)."""
+        first = f"{_SELECT} ORDER BY seq LIMIT {int(batch)}"
+        after = f"{_SELECT} WHERE seq > {self._mark} ORDER BY seq LIMIT {int(batch)}"
+        last: int | None = None
         while True:
             with self._guard("read"):
                 cur = self._conn.cursor()
-                cur.execute(sql, (last,))
+                if last is None:
+                    cur.execute(first)
+                else:
+                    cur.execute(after, (last,))
                 chunk = cur.fetchall()
             if not chunk:
                 return
@@ -122,7 +127,15 @@ class SqlStore:
             cur = self._conn.cursor()
             cur.execute("SELECT seq, hash FROM mlgate_log_head WHERE id = 1")
             found = cur.fetchone()
-        return Head(int(found[0]), str(found[1])) if found else None
+        if not found:
+            return None
+        try:
+            return Head(int(found[0]), str(found[1]))
+        except (TypeError, ValueError):
+            raise CorruptLogError(
+                f"decision log {self.location}: its head is corrupt (seq {found[0]!r}): "
+                "it was edited"
+            ) from None
 
     def extent(self) -> tuple[int, int]:
         with self._guard("read"):

@@ -49,9 +49,9 @@ class Row:
         except (ValueError, TypeError):
             value = None
         if not isinstance(value, dict):
-            from mlgate.logstore.errors import LogStoreError
+            from mlgate.logstore.errors import CorruptLogError
 
-            raise LogStoreError(
+            raise CorruptLogError(
                 f"log record {self.seq} is not a JSON object (corrupt); run `mlgate log verify`"
             )
         return value
@@ -131,6 +131,13 @@ def verify_rows(rows: Iterable[Row], head: Head | None) -> Report:
 
 
 def _row_problem(row: Row, expected: int, prev: str) -> str | None:
+    from mlgate.logstore.errors import CorruptLogError
+
+    if row.seq < expected:
+        return (
+            f"record {row.seq} was inserted: the chain starts at 1 and runs in order, "
+            f"and record {expected} was expected here"
+        )
     if row.seq != expected:
         return (
             f"record {expected} is missing: the chain jumps from {expected - 1} to {row.seq} "
@@ -140,8 +147,8 @@ def _row_problem(row: Row, expected: int, prev: str) -> str | None:
         return f"record {row.seq}: its content does not match its hash (edited)"
     try:
         body = row.document()
-    except ValueError:
-        return f"record {row.seq}: its content is not JSON (edited)"
+    except CorruptLogError:
+        return f"record {row.seq}: its content is not a JSON object (edited)"
     if body.get("seq") != row.seq:
         return f"record {row.seq}: it was written as record {body.get('seq')} (reordered)"
     if body.get("prev_hash") != prev:

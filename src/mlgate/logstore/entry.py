@@ -46,7 +46,7 @@ def decision_entry(
     if masked:
         # The record repeats some facts outside its ``facts`` copy: the actor, the
         # provenance of each finding, the reports' details (evidence sources, files).
-        # A masked value is replaced there too, wherever it is a whole string.
+        # A masked value is replaced there too, whole or inside a string built from it.
         replacements = masked_strings(facts, masked)
         actor = replacements.get(actor, actor)
         doc = {**doc}

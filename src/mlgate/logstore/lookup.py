@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from mlgate.logstore.base import Query
 from mlgate.logstore.chain import hash_text
-from mlgate.logstore.errors import LogStoreError
+from mlgate.logstore.errors import CorruptLogError, LogStoreError
 
 if TYPE_CHECKING:
     from mlgate.approvals.verify import Stored
@@ -17,17 +17,41 @@ APPROVAL_KINDS = ("approval", "rejection")
 
 
 def find_decision(store: LogStore, decision_id: str) -> dict[str, Any]:
-    """The logged decision record ``decision_id``; ``LogStoreError`` if there is none."""
+    """The logged decision record ``decision_id``; ``LogStoreError`` if there is none, or
+    if the record, or the log around it, is not as mlgate wrote it."""
+    require_whole(store)  # a record inserted outside the chain is no decision to show
     rows = store.select(Query(decision_id=decision_id, kind="decision"))
     if not rows:
         raise LogStoreError(f"decision {decision_id} is not in the decision log {store.location}")
     row = rows[-1]
     if hash_text(row.body) != row.hash:
-        raise LogStoreError(
+        raise CorruptLogError(
             f"decision {decision_id}: log record {row.seq} does not match its hash "
             "(edited); run `mlgate log verify`"
         )
-    return row.document()
+    record = row.document()
+    problem = _decision_problem(record)
+    if problem:
+        raise CorruptLogError(
+            f"decision {decision_id}: log record {row.seq} {problem} (corrupt); "
+            "run `mlgate log verify`"
+        )
+    return record
+
+
+def _decision_problem(record: dict[str, Any]) -> str | None:
+    """What is wrong with the shape of a decision record, or None."""
+    if not isinstance(record.get("decision"), dict):
+        return "holds no decision object"
+    if "facts" in record and not isinstance(record["facts"], dict | None):
+        return "holds facts that are not an object"
+    masked = record.get("masked")
+    if masked is not None and not (
+        isinstance(masked, list)
+        and all(isinstance(m, dict) and isinstance(m.get("path"), str) for m in masked)
+    ):
+        return "holds a masked list that is not a list of paths"
+    return None
 
 
 def approval_records(store: LogStore, subject: dict[str, Any]) -> list[Stored]:

@@ -166,14 +166,30 @@ def masked_strings(doc: dict[str, Any], applied: list[dict[str, str]]) -> dict[s
     return out
 
 
+# A masked value this long is also replaced inside longer strings mlgate composed
+# from it ("run_id 8f2c41d0…", "runs:/8f2c41d0…/model"); a shorter one only where
+# it is the whole string, so that masking "1" does not rewrite every "10".
+MIN_EMBEDDED_CHARS = 4
+
+
 def scrub(value: Any, replacements: dict[str, str]) -> Any:
-    """A copy of ``value`` with every string equal to a masked one replaced."""
+    """A copy of ``value`` with every masked string replaced, whole or embedded."""
+    embedded = sorted((t for t in replacements if len(t) >= MIN_EMBEDDED_CHARS), key=len)
+    return _scrub(value, replacements, embedded[::-1])
+
+
+def _scrub(value: Any, replacements: dict[str, str], embedded: list[str]) -> Any:
     if isinstance(value, str):
-        return replacements.get(value, value)
+        if value in replacements:
+            return replacements[value]
+        for text in embedded:  # longest first
+            if text in value:
+                value = value.replace(text, replacements[text])
+        return value
     if isinstance(value, dict):
-        return {k: scrub(v, replacements) for k, v in value.items()}
+        return {k: _scrub(v, replacements, embedded) for k, v in value.items()}
     if isinstance(value, list):
-        return [scrub(v, replacements) for v in value]
+        return [_scrub(v, replacements, embedded) for v in value]
     return value
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from mlgate.logstore._sql import SqlStore, schema
 from mlgate.logstore.chain import Row
-from mlgate.logstore.errors import LogStoreError
+from mlgate.logstore.errors import CorruptLogError, LogStoreError
 
 BUSY_TIMEOUT_S = 60.0
 
@@ -47,13 +47,30 @@ class SqliteStore(SqlStore):
             raise LogStoreError(f"cannot open decision log {location}: {_reason(exc)}") from None
         store = cls(conn, location)
         try:
-            store._setup()
+            store._setup(create)
         except sqlite3.Error as exc:
             conn.close()
             raise LogStoreError(f"cannot open decision log {location}: {_reason(exc)}") from None
+        except LogStoreError:
+            conn.close()
+            raise
         return store
 
-    def _setup(self) -> None:
+    def _setup(self, create: bool) -> None:
+        # Look before touching anything: another program's database, or a log whose
+        # tables are gone, is refused unchanged (not switched to WAL, given no tables).
+        tables = {
+            str(row[0])
+            for row in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        ours = {"mlgate_log", "mlgate_log_head"}
+        if tables & ours and not ours <= tables:
+            gone = ", ".join(sorted(ours - tables))
+            raise CorruptLogError(f"decision log {self.location}: its {gone} table was removed")
+        if not tables & ours and (tables or not create):
+            others = ", ".join(sorted(tables)[:3])
+            what = f"a database of something else (tables {others})" if tables else "no log"
+            raise LogStoreError(f"decision log {self.location}: {what}, not a decision log")
         deadline = time.monotonic() + BUSY_TIMEOUT_S
         while True:  # switching to WAL needs a moment with no other connection writing
             try:
@@ -67,10 +84,7 @@ class SqliteStore(SqlStore):
             raise sqlite3.OperationalError(f"cannot use WAL journal mode (got {mode})")
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
-        exists = self._conn.execute(
-            "SELECT count(*) FROM sqlite_master WHERE name = 'mlgate_log_head'"
-        ).fetchone()[0]
-        if exists:
+        if ours <= tables:
             return
         self._conn.execute("BEGIN IMMEDIATE")
         try:
