@@ -56,6 +56,12 @@ def test_an_out_of_range_port_is_a_usage_error(capsys: pytest.CaptureFixture[str
     [
         (lambda d: d.pop("schema_version"), "not a decision document (no schema_version)"),
         (lambda d: d.update(outcome="pass"), "inconsistent decision: outcome pass with violations"),
+        (
+            lambda d: d.update(outcome="pass", violations=[]),
+            "details show control MLG-CHG-001 as fail, but the decision's violations",
+        ),
+        (lambda d: d.update(details={"controls": "x"}), "details has no list of controls"),
+        (lambda d: d.update(details={}), "details has no list of controls"),
     ],
 )
 def test_a_decision_file_that_was_edited_is_not_reported(

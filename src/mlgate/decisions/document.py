@@ -2,7 +2,9 @@
 
 Refused with ``InputError``: anything that is not a decision document, one
 written by a newer mlgate (a ``schema_version`` major above this one's), one
-the decision schema rejects, and one edited to ``pass`` while findings remain.
+the decision schema rejects, one edited to ``pass`` while findings remain, and
+one whose ``details`` (what reports draw) show a control failing, missing
+evidence or awaiting approval that its findings do not name.
 """
 
 from __future__ import annotations
@@ -50,4 +52,40 @@ def check_document(doc: Any, name: str) -> Decision:
     findings = [k for k in ("violations", "missing_evidence", "required_approvals") if doc.get(k)]
     if doc.get("outcome") == "pass" and findings:  # edited: a report must not show it passing
         raise InputError(f"{name}: inconsistent decision: outcome pass with {', '.join(findings)}")
+    problem = _details_problem(doc)
+    if problem:
+        raise InputError(f"{name}: inconsistent decision: {problem}")
     return Decision(doc)
+
+
+# A control's status in ``details`` and the finding of the decision that must back it.
+_BACKED_BY = {
+    "fail": ("violations", "control"),
+    "missing_evidence": ("missing_evidence", "control"),
+    "approval_required": ("required_approvals", "controls"),
+}
+
+
+def _details_problem(doc: dict[str, Any]) -> str | None:
+    """What in ``details`` (what reports draw) contradicts the decision's findings, or None."""
+    details = doc.get("details")
+    if details is None:
+        return None
+    controls = details.get("controls")
+    if not isinstance(controls, list) or not all(isinstance(c, dict) for c in controls):
+        return "details has no list of controls"
+    for control in controls:
+        backing = _BACKED_BY.get(str(control.get("status")))
+        if backing is None:
+            continue
+        key, field = backing
+        named: set[Any] = set()
+        for item in doc.get(key) or []:
+            value = item.get(field) if isinstance(item, dict) else None
+            named.update(value if isinstance(value, list) else [value])
+        if control.get("id") not in named:
+            return (
+                f"details show control {control.get('id')} as {control['status']}, "
+                f"but the decision's {key} do not name it"
+            )
+    return None
