@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,3 +95,32 @@ def test_a_principals_file_with_an_unknown_field_is_refused(
         path.write_text(text)
         with pytest.raises(ApprovalError, match=message.replace("(", r"\(").replace(")", r"\)")):
             load_principals(path)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "-f", str(REPO / "examples/credit-risk/passing.yaml"), "--no-log"],
+        ["check", "-f", str(REPO / "examples/credit-risk/passing.yaml"), "--no-log",
+         "--format", "json"],
+        ["--version"],  # printed without a flush: it fails when Python flushes at exit
+    ],
+    ids=["check text", "check json", "version"],
+)  # fmt: skip
+def test_a_stdout_that_cannot_be_written_is_exit_2_not_a_verdict(
+    tmp_path: Path, args: list[str]
+) -> None:
+    # A passing check must not exit 0 (nor 1, "fail") with its verdict lost.
+    env = {**os.environ, "MLGATE_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("PYTHONUNBUFFERED", None)  # buffered, as in most CI shells
+    entry = "from mlgate.cli.main import run; run()"  # the console script's entry point
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-c", entry, *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+    assert done.returncode == 2
+    assert done.stderr == "mlgate: error: cannot write output: No space left on device\n"

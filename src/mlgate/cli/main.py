@@ -109,8 +109,37 @@ def _report(error: MlgateError) -> int:
 
 
 def run(argv: list[str] | None = None) -> None:
-    """Console-script entry point: exits with the command's exit code."""
-    sys.exit(main(argv))
+    """Console-script entry point: exits with the command's exit code.
+
+    Output still buffered is flushed here, not at interpreter exit, so that a
+    full disk or a closed pipe on stdout is exit 2 with one line, not a
+    traceback or Python's exit 120 after a verdict was lost.
+    """
+    code = main(argv)
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        if code != int(ExitCode.ERROR):  # not already reported by main
+            _report_os_error(exc)
+        code = int(ExitCode.ERROR)
+    if code == int(ExitCode.ERROR):
+        _silence_stdout()
+    sys.exit(code)
+
+
+def _report_os_error(exc: OSError) -> int:
+    where = f"{exc.filename}: " if exc.filename else "cannot write output: "
+    print(f"mlgate: error: {where}{exc.strerror or exc}", file=sys.stderr)
+    return int(ExitCode.ERROR)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -140,4 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     except (KeyboardInterrupt, click.exceptions.Abort):
         print("mlgate: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # writing stdout failed (a full disk, a closed pipe)
+        if os.environ.get("MLGATE_DEBUG") == "1":
+            raise
+        return _report_os_error(exc)
     return result if isinstance(result, int) else 0
