@@ -286,3 +286,20 @@ def test_an_edited_record_is_exported_with_a_warning(
     code, out, err = run("log", "export", "--log", log)
     assert code == 0 and out.count("\n") == 1
     assert "warning: log record 1 does not match its hash (edited)" in err
+
+
+def test_time_filters_out_of_range_are_refused_and_early_years_compare_right(
+    run: Run, checked: Callable[..., dict[str, object]], log_location: str
+) -> None:
+    checked("pass")
+    for flag, value in (
+        ("--since", "0001-01-01T00:00:00+01:00"),
+        ("--until", "9999-12-31T23:59:59-01:00"),
+    ):
+        code, out, err = run("log", "query", "--log", log_location, flag, value)
+        assert code == 2 and out == "" and "out of range once converted to UTC" in err
+    # Year 999 is written 0999: as text it sorts before 2026, so the record is listed.
+    code, out, _ = run("log", "query", "--log", log_location, "--since", "0999-01-01")
+    assert code == 0 and len(out.splitlines()) == 1 and " decision " in out
+    code, _, err = run("log", "query", "--log", log_location, "--limit", str(2**64))
+    assert code == 2 and "--limit" in err

@@ -27,10 +27,14 @@ def _time(text: str | None, flag: str) -> str | None:
 
     try:
         value = datetime.fromisoformat(text)
+        value = value if value.tzinfo else value.replace(tzinfo=UTC)
+        value = value.astimezone(UTC)
     except ValueError:
         raise UsageError(f"{flag} {text!r}: give an RFC 3339 time or a date (2026-11-01)") from None
-    value = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    except OverflowError:  # 0001-01-01T00:00+01:00 is before year 1 in UTC
+        raise UsageError(f"{flag} {text!r}: out of range once converted to UTC") from None
+    # The year as four digits: the log compares times as text, and "999-…" sorts after "2026-…".
+    return f"{value.year:04d}" + value.strftime("-%m-%dT%H:%M:%S.%fZ")
 
 
 @log_app.command("verify")
@@ -128,7 +132,7 @@ _KIND = typer.Option(None, "--kind", help=" | ".join(RECORD_KINDS))
 _SINCE = typer.Option(None, "--since", help="From this time (RFC 3339 or date), inclusive.")
 _UNTIL = typer.Option(None, "--until", help="Before this time (RFC 3339 or date).")
 _REVISION = typer.Option(None, "--bundle-revision", help="Policy bundle revision.")
-_LIMIT = typer.Option(None, "--limit", min=1, help="Only the most recent N records.")
+_LIMIT = typer.Option(None, "--limit", min=1, max=2**63 - 1, help="Only the most recent N records.")
 
 
 @log_app.command("query")
