@@ -180,3 +180,26 @@ def test_serve_accepts_opa_uploads_into_the_chain(served: tuple[int, str]) -> No
     assert [r.columns["decision_id"] for r in rows] == ["opa-0", "opa-1", "opa-2", "opa-0"]
     assert rows[0].columns["kind"] == "opa_event" and rows[0].columns["outcome"] == "pass"
     assert json.loads(next(iter(export_lines(rows[:1], ExportFormat.OPA)))) == events[0]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'[{"result": NaN}]',
+        b'[{"result": 1e999}]',
+        b'[{"result": "\\ud800"}]',
+        b"[" + b'{"a":' * 100_000 + b"1" + b"}" * 100_000 + b"]",
+    ],
+    ids=["NaN", "infinite", "lone surrogate", "deep"],
+)
+def test_serve_answers_400_to_an_event_the_log_cannot_store(
+    served: tuple[int, str], body: bytes
+) -> None:
+    port, location = served
+    assert _post(port, gzip.compress(body)) == 400
+    good = [{"decision_id": "ok", "labels": [1]}]  # odd labels are stored as they are
+    assert _post(port, gzip.compress(json.dumps(good).encode())) == 204  # still serving
+    store = open_store(location)
+    rows = list(store.rows())
+    store.close()
+    assert [r.columns["decision_id"] for r in rows] == ["ok"]

@@ -104,6 +104,12 @@ def approval_entry(record: dict[str, Any], decision: dict[str, Any]) -> dict[str
     }
 
 
+def _label(event: dict[str, Any], name: str) -> str:
+    labels = event.get("labels")
+    value = labels.get(name, "") if isinstance(labels, dict) else ""
+    return value if isinstance(value, str) else str(value)
+
+
 def opa_entry(event: dict[str, Any], *, actor: str) -> dict[str, Any]:
     """The log record of one OPA decision-log event received by ``mlgate log serve``."""
     raw = event.get("bundles")
@@ -124,7 +130,7 @@ def opa_entry(event: dict[str, Any], *, actor: str) -> dict[str, Any]:
         "bundle": {"revision": revision, "digest": None},
         "evidence_digest": None,
         "input_digest": None,
-        "engine": {"name": "opa", "version": str((event.get("labels") or {}).get("version", ""))},
+        "engine": {"name": "opa", "version": _label(event, "version")},
         "actor": actor,
         "event": event,
     }

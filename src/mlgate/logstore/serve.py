@@ -4,7 +4,8 @@ OPA's decision-log plugin POSTs a gzip-compressed JSON array of events to
 ``/logs`` (or its configured ``resource``). Each upload is appended as one
 batch, in one transaction: all its events or none. Requests are handled one
 at a time (appends are serialised anyway). Answers: 204 when stored; 400 for
-a body that is not a (gzipped) JSON array of objects; 413 when it is larger
+a body that is not a (gzipped) JSON array of objects, or holds a value the log
+cannot store (NaN, an infinite number, a lone surrogate, deep nesting); 413 when it is larger
 than the limit, compressed or not; 503 when the log cannot be written, so
 OPA keeps the events and retries.
 """
@@ -18,6 +19,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import TYPE_CHECKING, Any
 
+from mlgate.canonical import canonical_json
 from mlgate.logstore.entry import opa_entry
 from mlgate.logstore.errors import LogStoreError
 
@@ -46,10 +48,30 @@ def parse_upload(data: bytes, encoding: str, limit: int = MAX_BODY_BYTES) -> lis
             data = _gunzip(data, limit)
         except (zlib.error, gzip.BadGzipFile) as exc:
             raise ValueError(f"body is not gzip: {exc}") from None
-    events = json.loads(data)
+    try:
+        events = json.loads(data, parse_constant=_no_constant, parse_float=_finite)
+    except RecursionError:
+        raise ValueError("body is nested too deeply") from None
     if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
         raise ValueError("body must be a JSON array of decision events")
+    for i, event in enumerate(events):
+        try:  # what the log will store: canonical JSON, UTF-8
+            canonical_json(event)
+        except (ValueError, TypeError, RecursionError) as exc:
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
+            raise ValueError(f"event {i} cannot be stored: {reason}") from None
     return events
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"{text} is out of range for a JSON number")
+    return value
 
 
 def make_server(store: LogStore, host: str = "127.0.0.1", port: int = 8282) -> HTTPServer:
