@@ -129,6 +129,15 @@ def test_symlinked_file_in_directory_is_refused(tmp_path: Path) -> None:
         load_bundle(root)
 
 
+def test_symlinked_directory_in_directory_is_refused_not_left_out(tmp_path: Path) -> None:
+    # os.walk does not enter a linked directory: its controls would silently vanish.
+    elsewhere = _write(tmp_path / "elsewhere", {"controls/strict.rego": POLICY})
+    root = _write(tmp_path / "b", {"mlgate/decision.rego": POLICY})
+    (root / "mlgate/controls").symlink_to(elsewhere / "controls")
+    with pytest.raises(BundleError, match=r"controls: bundle directories may not be symbolic"):
+        load_bundle(root)
+
+
 def test_data_file_with_duplicate_keys_is_refused(tmp_path: Path) -> None:
     root = _write(tmp_path / "b", {"mlgate/decision.rego": POLICY, "data.json": '{"a":1,"a":2}'})
     with pytest.raises(BundleError, match="duplicate key 'a'"):

@@ -43,6 +43,12 @@ def read_directory(root: Path, *, max_bytes: int = MAX_BUNDLE_BYTES) -> dict[str
     total = 0
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+        for name in dirnames:  # os.walk lists a linked directory but never enters it
+            if Path(dirpath, name).is_symlink():
+                raise BundleError(
+                    f"{Path(dirpath, name)}: bundle directories may not be symbolic links "
+                    "(its policies would be left out)"
+                )
         for name in sorted(filenames):
             full = Path(dirpath, name)
             rel = full.relative_to(root).as_posix()
