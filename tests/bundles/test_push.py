@@ -164,3 +164,25 @@ def test_check_against_a_bundle_opa_already_serves(
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert f"serves bundle revision 2026.10.3, not {shipped.revision}" in err
+
+
+@pytest.mark.parametrize(
+    ("url", "extra", "message"),
+    [
+        ("http://[::1:1", [], "the OPA URL is not a valid URL (Invalid IPv6 URL)"),
+        ("http://127.0.0.1:abc", [], "the OPA URL is not a valid URL"),
+        ("ftp://x", [], "must be http:// or https:// with a host (got ftp://)"),
+        ("", [], "must be http:// or https:// with a host (got no scheme)"),
+        ("http://127.0.0.1:1", ["--timeout", "nan"], "--timeout nan"),
+        ("http://127.0.0.1:1", ["--timeout", "0"], "--timeout 0"),
+    ],
+)
+def test_a_bad_url_or_timeout_is_one_line_before_any_request(
+    capsys: pytest.CaptureFixture[str], url: str, extra: list[str], message: str
+) -> None:
+    from mlgate.cli.main import main
+    from mlgate.resources import bundle_dir
+
+    assert main(["bundle", "push", str(bundle_dir()), "--opa-url", url, *extra]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err

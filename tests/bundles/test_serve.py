@@ -157,3 +157,12 @@ def test_plain_http_is_refused_except_from_loopback() -> None:
 
     with pytest.raises(BundleError, match="https://"):
         fetch("http://bundles.example.com/policy.tar.gz")
+
+
+def test_an_empty_token_file_is_refused_not_open_access(policy_dir: Path, tmp_path: Path) -> None:
+    from mlgate.cli.main import main
+
+    empty = tmp_path / "token"
+    empty.write_text("\n")
+    argv = ["bundle", "serve", str(policy_dir), "--port", "0", "--token-file", str(empty)]
+    assert main(argv) == 2  # refused before serving (else this call would not return)

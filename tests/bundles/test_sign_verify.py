@@ -119,6 +119,17 @@ def test_an_expired_token_is_caught(policy_dir: Path, keys: KeyFiles) -> None:
         verify_files(files, load_key(keys.rsa_pub, None, for_signing=False), source="b", now=10**10)
 
 
+@pytest.mark.parametrize("expires_in", [float("nan"), float("inf"), -(10**20), 10**300])
+def test_an_expiry_that_is_no_time_is_refused(
+    policy_dir: Path, keys: KeyFiles, expires_in: float
+) -> None:
+    key = load_key(keys.rsa, None, for_signing=True)
+    options = SigningOptions(key, expires_in=expires_in)  # type: ignore[arg-type]
+    files = build_files(policy_dir, signing=options).files
+    with pytest.raises(BundleError, match="exp claim is not a time between 1970 and 9999"):
+        _verify(files, keys.rsa_pub)
+
+
 @pytest.mark.parametrize(
     ("document", "reason"),
     [

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -150,12 +151,17 @@ def _listing(payload: dict[str, Any], fail: Any) -> dict[str, tuple[str, str]]:
     return out
 
 
+_LAST_SECOND = 253_402_300_799  # 9999-12-31T23:59:59Z
+
+
 def _time_claim(payload: dict[str, Any], name: str, fail: Any) -> int | None:
     value = payload.get(name)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise fail(f"the token's {name} claim is not a number")
+    if not math.isfinite(value) or not 0 <= value <= _LAST_SECOND:
+        raise fail(f"the token's {name} claim is not a time between 1970 and 9999")
     return int(value)
 
 

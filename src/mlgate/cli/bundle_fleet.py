@@ -14,7 +14,9 @@ from mlgate.cli.opa_options import OPA_CA_CERT, OPA_CLIENT_CERT, OPA_CLIENT_KEY,
 def serve(
     paths: list[Path] = typer.Argument(..., help="Bundle source dirs, archives, or dirs of them."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind."),
-    port: int = typer.Option(8282, "--port", "-p", help="Port (0: any free port)."),
+    port: int = typer.Option(
+        8282, "--port", "-p", min=0, max=65535, help="Port (0: any free port)."
+    ),
     signing_key: Path | None = typer.Option(
         None, "--signing-key", help="Sign bundles built from source directories."
     ),
@@ -57,6 +59,8 @@ def serve(
             token = token_file.read_text("utf-8").strip()
         except OSError as exc:
             raise InputError(f"{token_file}: cannot read token ({exc.strerror})") from None
+        if not token:  # an empty token would turn authentication off
+            raise InputError(f"{token_file}: the token is empty")
     catalog = Catalog(
         paths, signing=signing, verification=verification, require_signed=require_signed
     )
@@ -100,8 +104,10 @@ def push(
     from mlgate.bundles.load import load_bundle
     from mlgate.bundles.push import push as run
     from mlgate.cli.bundle import key_from
+    from mlgate.engine.base import check_timeout
     from mlgate.engine.opa_conn import OpaSettings
 
+    timeout = check_timeout(timeout)
     connection = OpaSettings.from_env(
         ca_cert=opa_ca_cert,
         client_cert=opa_client_cert,

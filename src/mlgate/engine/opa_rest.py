@@ -96,6 +96,18 @@ def format_opa_errors(errors: Any) -> list[str]:
     return lines
 
 
+def _check_url_form(url: str) -> None:
+    """An http(s) URL with a host; the URL is not shown (it may carry a password)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - parsing the port raises for "host:abc"
+    except ValueError as exc:
+        raise UsageError(f"the OPA URL is not a valid URL ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        shown = f"{parts.scheme}://" if parts.scheme else "no scheme"
+        raise UsageError(f"the OPA URL must be http:// or https:// with a host (got {shown})")
+
+
 def _redact(url: str) -> str:
     parts = urlsplit(url)
     host = parts.hostname or ""
@@ -131,6 +143,7 @@ class OpaRestEngine:
 
         from mlgate.secrets import Secret
 
+        _check_url_form(url)
         self._base, self.location, self.timeout = url.rstrip("/"), _redact(url), float(timeout)
         conn = connection or OpaConnection()
         if token and conn.token is None:
