@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,30 @@ def test_identical_bundles_have_no_impact(tmp_path: Path) -> None:
     bundle = load_bundle(bundle_dir())
     report = analyse(bundle, bundle, facts_dir_items(facts))
     assert report.changed == [] and report.invalid == []
+    assert report.identical and report.evaluated == 0  # nothing evaluated, and it says so
+
+
+def test_cli_diff_refuses_what_would_read_as_an_approval(
+    policy_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(policy_dir, broken)
+    (broken / "mlgate" / "controls" / "extra.rego").write_text("package mlgate.controls.x\nx := \n")
+    # A NEW bundle that does not parse: exit 2 with file:line, facts or not.
+    assert main(["bundle", "diff", str(bundle_dir()), str(broken)]) == 2
+    assert "extra.rego:" in capsys.readouterr().err
+    # No facts document that can be evaluated: no impact analysis to speak of.
+    facts = tmp_path / "facts"
+    facts.mkdir()
+    (facts / "bad.yaml").write_text("apiVersion: [unclosed\n")
+    new = str(_stricter(policy_dir))
+    assert main(["bundle", "diff", str(bundle_dir()), new, "--facts-dir", str(facts)]) == 2
+    assert "no facts document could be evaluated (1 invalid; bad.yaml:" in capsys.readouterr().err
+    assert main(["bundle", "diff", str(bundle_dir()), new, "--decisions", ""]) == 2
+    # The same bundle twice: said in so many words, and no failure.
+    same = ["bundle", "diff", str(bundle_dir()), str(bundle_dir()), "--facts-dir", str(facts)]
+    assert main(same) == 0
+    assert "the two bundles are the same files" in capsys.readouterr().out
 
 
 def test_cli_diff_with_facts_dir(

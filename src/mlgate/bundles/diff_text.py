@@ -47,6 +47,8 @@ def render_diff(changes: BundleChanges, impact: ImpactReport | None, skipped: li
 
 
 def _impact_head(impact: ImpactReport, skipped: list[str]) -> str:
+    if impact.identical:
+        return "Impact: none: the two bundles are the same files (same digest); no facts evaluated"
     n = len(impact.changed)
     verdict = f"{n} change{'s' if n != 1 else ''} verdict" if n else "no model changes verdict"
     return f"Impact: {impact.evaluated} facts document(s) evaluated under both bundles; {verdict}:"

@@ -76,11 +76,13 @@ class ImpactReport:
     changed: list[Impact]
     invalid: list[tuple[str, str]]  # label, reason
     reused: int = 0  # OLD verdicts taken from the decision log
+    identical: bool = False  # the same files: nothing was evaluated, nothing can change
 
     def to_json(self) -> dict[str, Any]:
         return {
             "evaluated": self.evaluated,
             "reused_old_verdicts": self.reused,
+            "identical_bundles": self.identical,
             "changed": [i.to_json() for i in self.changed],
             "invalid": [{"label": label, "reason": why} for label, why in self.invalid],
         }
@@ -96,7 +98,7 @@ def analyse(
     from mlgate.decisions.evaluate import utc_now
 
     if old.digest == new.digest:  # the same files decide the same way
-        return ImpactReport(len(items), [], [])
+        return ImpactReport(0, [], [], identical=True)
     state = (old, new, utc_now())
     chunks = [list(items[i : i + _CHUNK]) for i in range(0, len(items), _CHUNK)]
     jobs = min(jobs or os.cpu_count() or 1, max(len(chunks), 1))

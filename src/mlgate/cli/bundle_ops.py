@@ -116,11 +116,16 @@ def diff(
     from mlgate.bundles.diff import changes
     from mlgate.bundles.diff_text import render_diff
     from mlgate.bundles.load import load_bundle
+    from mlgate.bundles.syntax import require_parsable
     from mlgate.errors import UsageError
 
     if facts_dir is not None and decisions is not None:
         raise UsageError("give --facts-dir or --decisions, not both")
+    if decisions is not None and not decisions.strip():
+        raise UsageError("--decisions needs a decision log (a SQLite file or a URL)")
     before, after = load_bundle(old), load_bundle(new)
+    for bundle in (before, after):  # a reviewer must not approve a bundle that cannot load
+        require_parsable(bundle.modules, bundle.source)
     report = None
     skipped: list[str] = []
     if facts_dir is not None or decisions is not None:
@@ -132,6 +137,12 @@ def diff(
         else:
             items, skipped = log_items(decisions)
         report = analyse(before, after, items, jobs=jobs)
+        if items and not report.identical and report.evaluated == 0:
+            label, reason = report.invalid[0] if report.invalid else ("", "")
+            raise UsageError(
+                f"no facts document could be evaluated ({len(report.invalid)} invalid; "
+                f"{label}: {reason}): an impact analysis of nothing is no evidence"
+            )
     static = changes(before, after)
     if fmt is Fmt.JSON:
         out = static.to_json()
