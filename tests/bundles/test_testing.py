@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from mlgate.bundles.load import load_bundle
 from mlgate.bundles.testing import case_files, rego_tests, run_tests
 from tests.bundles.bundle_fixtures import CASES_DIR, policy_dir
@@ -44,3 +46,18 @@ def test_a_case_without_expectations_fails(tmp_path: Path) -> None:
     report = run_tests(load_bundle("rego"), case_files([tmp_path]))
     case = next(r for r in report.results if r.kind == "case")
     assert not case.passed and "expect" in case.detail
+
+
+def test_a_bundle_with_no_test_at_all_does_not_pass(
+    policy_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mlgate.cli.main import main
+
+    for test in policy_dir.rglob("*_test.rego"):
+        test.unlink()
+    assert main(["bundle", "test", str(policy_dir)]) == 1
+    assert "no tests ran (no case files and no *_test.rego tests)" in capsys.readouterr().err
+    empty = tmp_path / "cases"
+    empty.mkdir()
+    assert main(["bundle", "test", str(policy_dir), "--cases", str(empty)]) == 2
+    assert "no case files" in capsys.readouterr().err

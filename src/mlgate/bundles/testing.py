@@ -62,7 +62,10 @@ def case_files(paths: Sequence[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.suffix in _CASE_SUFFIXES)
+            inside = sorted(p for p in path.rglob("*") if p.suffix in _CASE_SUFFIXES)
+            if not inside:  # a case directory that holds no case is a mistake, not a pass
+                raise InputError(f"{path}: no case files (*.yaml, *.yml, *.json) in this directory")
+            found += inside
         elif path.is_file():
             found.append(path)
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
@@ -32,8 +33,8 @@ def test(
 ) -> None:
     """Run golden case files and the *_test.rego tests on the embedded engine.
 
-    Exit 0 when all pass, 1 when one fails (or an invariant breaks), 2 when the
-    bundle cannot be loaded.
+    Exit 0 when all pass, 1 when one fails (or an invariant breaks, or no test
+    ran at all), 2 when the bundle cannot be loaded.
     Example: mlgate bundle test rego --cases tests/cases --coverage --invariants
     """
     from mlgate.bundles.load import load_bundle
@@ -44,6 +45,12 @@ def test(
         cases = [Path(location, "cases")]
     loaded, files = load_bundle(location), case_files(cases)
     report = run_tests(loaded, files)
+    if not report.results:  # e.g. every *_test.rego deleted: a pre-commit hook must not pass
+        print(
+            f"mlgate: {loaded.source}: no tests ran (no case files and no *_test.rego tests)",
+            file=sys.stderr,
+        )
+        raise typer.Exit(1)
     checked = None
     if invariants:
         from mlgate.invariants import case_seeds, check_invariants, registry_seeds
