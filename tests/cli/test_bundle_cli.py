@@ -186,3 +186,28 @@ def test_lint_reports_yaml_that_older_opa_reads_otherwise(
     code, out, _ = run("bundle", "lint", str(archive), "--format", "json")
     assert code == 1
     assert [f["line"] for f in json.loads(out) if f["code"] == "yaml-version"] == [line]
+
+
+def test_inspect_and_skeleton_refuse_a_bundle_that_does_not_parse(
+    run: Run, policy_dir: Path
+) -> None:
+    (policy_dir / "mlgate" / "broken.rego").write_text("package mlgate.broken\nx := \n")
+    for command in ("inspect", "skeleton"):
+        code, out, err = run("bundle", command, str(policy_dir))
+        assert code == 2 and out == "" and "broken.rego:3:1" in err
+
+
+@pytest.mark.parametrize("tier", ["nosuch", ""])
+def test_skeleton_refuses_a_tier_the_bundle_does_not_define(run: Run, tier: str) -> None:
+    code, out, err = run("bundle", "skeleton", "rego", "--tier", tier)
+    assert code == 2 and out == ""
+    assert "the bundle defines the tiers high, low, medium" in err
+
+
+def test_inspect_says_a_signature_is_present_not_that_it_is_valid(
+    run: Run, policy_dir: Path
+) -> None:
+    (policy_dir / ".signatures.json").write_text("garbage")
+    code, out, _ = run("bundle", "inspect", str(policy_dir))
+    assert code == 0 and "has .signatures.json (not verified here" in out
+    assert "signed    yes" not in out

@@ -51,7 +51,7 @@ def describe(bundle: Bundle, files: BundleFiles | None = None) -> dict[str, Any]
         "revision": bundle.revision,
         "roots": list(bundle.manifest.roots),
         "digest": bundle.digest,
-        "signed": bool(files and SIGNATURES in files.files),
+        "signed": bool(files and SIGNATURES in files.files),  # present; verify checks it
         "metadata": bundle.manifest.metadata,
         "packages": packages,
         "modules": len(bundle.modules),
@@ -83,7 +83,12 @@ def render_text(info: dict[str, Any]) -> str:
         f"revision  {info['revision'] or '(none)'}",
         f"roots     {', '.join(r or '(all of data)' for r in info['roots'])}",
         f"digest    {info['digest']}",
-        f"signed    {'yes' if info['signed'] else 'no'}",
+        "signed    "
+        + (
+            "has .signatures.json (not verified here: mlgate bundle verify checks it)"
+            if info["signed"]
+            else "no"
+        ),
         f"modules   {info['modules']} policy, {info['test_modules']} test",
         "",
         f"packages ({len(info['packages'])}):",

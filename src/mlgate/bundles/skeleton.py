@@ -23,7 +23,17 @@ _TIMESTAMP = "2026-01-01T00:00:00Z"
 
 
 def skeleton(bundle: Bundle, tier: str | None = None) -> tuple[dict[str, Any], list[str]]:
-    """The template and its comment lines (which controls need each path)."""
+    """The template and its comment lines (which controls need each path).
+
+    ``tier`` must be one the bundle's thresholds define (``UsageError`` otherwise)."""
+    if tier is not None:
+        known = sorted(thresholds_of(bundle))
+        if tier not in known:
+            from mlgate.errors import UsageError
+
+            raise UsageError(
+                f"--tier {tier!r}: the bundle defines the tiers {', '.join(known) or '(none)'}"
+            )
     from mlgate.resources import schema_path
 
     schema = json.loads(schema_path("facts.schema.json").read_text("utf-8"))

@@ -132,8 +132,10 @@ def inspect(
     """
     from mlgate.bundles.inspect import describe, render_text
     from mlgate.bundles.source import load
+    from mlgate.bundles.syntax import require_parsable
 
     loaded, files = load(bundle)
+    require_parsable(loaded.modules, loaded.source)  # what cannot load is not described
     info = describe(loaded, files)
     if fmt is Fmt.JSON:
         print_json(info)
@@ -155,12 +157,14 @@ def skeleton(
     from mlgate.bundles.skeleton import render
     from mlgate.bundles.skeleton import skeleton as make
     from mlgate.bundles.source import load
+    from mlgate.bundles.syntax import require_parsable
     from mlgate.cli.output import emit
     from mlgate.errors import UsageError
 
     if fmt not in ("yaml", "json"):
         raise UsageError(f"--format {fmt!r}: choose yaml or json")
     loaded, _ = load(bundle)
+    require_parsable(loaded.modules, loaded.source)
     doc, comments = make(loaded, tier)
     emit(render(doc, comments, fmt, loaded.source), output)
 
