@@ -7,6 +7,7 @@ equal the embedded engine's on every golden case.
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -175,6 +176,7 @@ def test_check_against_a_bundle_opa_already_serves(
         ("", [], "must be http:// or https:// with a host (got no scheme)"),
         ("http://127.0.0.1:1", ["--timeout", "nan"], "--timeout nan"),
         ("http://127.0.0.1:1", ["--timeout", "0"], "--timeout 0"),
+        ("http://127.0.0.1:1", ["--key-id", "k1"], "give --verification-key too"),
     ],
 )
 def test_a_bad_url_or_timeout_is_one_line_before_any_request(
@@ -186,3 +188,17 @@ def test_a_bad_url_or_timeout_is_one_line_before_any_request(
     assert main(["bundle", "push", str(bundle_dir()), "--opa-url", url, *extra]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err
+
+
+def test_push_parses_every_module_before_opa_is_touched(
+    double: OpaDouble, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mlgate.cli.main import main
+    from mlgate.resources import bundle_dir
+
+    broken = tmp_path / "broken"
+    shutil.copytree(bundle_dir(), broken)
+    (broken / "mlgate" / "broken.rego").write_text("package mlgate.broken\nx := \n")
+    assert main(["bundle", "push", str(broken), "--opa-url", double.url]) == 2
+    assert "broken.rego:3:1" in capsys.readouterr().err
+    assert double.seen == []  # not one request

@@ -9,6 +9,7 @@ Tests taking ``opa_double`` always use the double: they need it to misbehave.
 from __future__ import annotations
 
 import contextlib
+import json
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -439,3 +440,34 @@ def test_conflicts_answer_as_opa_does(opa_server: OpaURL) -> None:
     finally:
         s.delete(f"{u}/v1/policies/{pid}")
         s.delete(f"{u}/v1/data/mlgate_ct")
+
+
+def test_a_refused_push_leaves_opa_serving_what_it_served_before(
+    opa_server: OpaURL, push: Push, make_bundle: MakeBundle
+) -> None:
+    first = make_bundle()
+    engine = push(opa_server, first)
+    assert engine.evaluate(DECISION_QUERY, HIGH_FAIL)["threshold"] == 0.9
+    raw_before = {
+        pid: requests.get(f"{opa_server}/v1/policies/{pid}", timeout=5).json()["result"]["raw"]
+        for pid in _ours(opa_server)
+    }
+    # The same source again: new rules and thresholds, then a data document OPA refuses
+    # (it sits on a rule) after the thresholds were already replaced.
+    data = json.loads(json.dumps(first.data))
+    data["mlgate"]["thresholds"]["high"]["accuracy"] = 0.5
+    data["mlgate"]["decision"] = {"outcome": "pass"}
+    modules = {**first.modules, "mlgate/controls/extra.rego": "package mlgate.controls.extra\n"}
+    second = make_bundle(modules=modules, data=data)
+    with pytest.raises(BundleError, match="conflicting rule for data path mlgate/decision"):
+        push(opa_server, second)
+    after = {
+        pid: requests.get(f"{opa_server}/v1/policies/{pid}", timeout=5).json()["result"]["raw"]
+        for pid in _ours(opa_server)
+    }
+    assert after == raw_before  # the added module is gone, the replaced ones are back
+    assert engine.evaluate(DECISION_QUERY, HIGH_FAIL)["threshold"] == 0.9  # old data back
+    assert (
+        requests.get(f"{opa_server}/v1/data/mlgate/waivers", timeout=5).json()["result"]
+        == (first.data["mlgate"]["waivers"])
+    )

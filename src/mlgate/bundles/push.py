@@ -2,8 +2,9 @@
 
 For simple set-ups without a bundle service. The pushing is ``OpaRestEngine``'s
 (``PUT /v1/policies/<id>`` per module, ``PUT /v1/data/<path>`` per data
-document, stale modules of an earlier push of the same source deleted; a
-module OPA refuses takes back what was pushed). Test modules are not pushed.
+document, stale modules of an earlier push of the same source deleted). Every
+module is parsed here first; if OPA still refuses a part, what it served before
+is put back. Test modules are not pushed.
 A token for OPA's ``--authentication=token`` comes from ``$MLGATE_OPA_TOKEN``.
 """
 
@@ -50,10 +51,12 @@ def push(
 
     ``connection`` (CA bundle, client certificate, token, retries) as for ``check``;
     without one, a token from ``token`` or ``$MLGATE_OPA_TOKEN``."""
+    from mlgate.bundles.syntax import require_parsable
     from mlgate.engine.opa_rest import OpaRestEngine
     from mlgate.gate import require_entry_point
 
     require_entry_point(bundle)
+    require_parsable(bundle.modules, bundle.source)  # before OPA is touched
     if connection is None:
         token = token or os.environ.get(TOKEN_ENV)
     engine = OpaRestEngine.from_bundle(

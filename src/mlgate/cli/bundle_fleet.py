@@ -106,8 +106,11 @@ def push(
     from mlgate.cli.bundle import key_from
     from mlgate.engine.base import check_timeout
     from mlgate.engine.opa_conn import OpaSettings
+    from mlgate.errors import UsageError
 
     timeout = check_timeout(timeout)
+    if verification_key is None and (key_id or scope):
+        raise UsageError("--key-id and --scope check a signature: give --verification-key too")
     connection = OpaSettings.from_env(
         ca_cert=opa_ca_cert,
         client_cert=opa_client_cert,

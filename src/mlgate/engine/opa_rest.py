@@ -11,7 +11,9 @@ run). ``evaluate`` is ``POST /v1/data/<path>``; no ``result`` means
 undefined. The version comes from the Data API's ``provenance`` (``/health`` has
 none, ``/v1/status`` needs the status plugin), so it is "unknown" until the first
 answer. ``close`` leaves pushed policies in place (the next push replaces them
-and another gate may be using them); ``unload`` deletes them. TLS, client
+and another gate may be using them); ``unload`` deletes them. When OPA refuses
+part of a push, ``restore`` puts back the policies and data documents it
+served before (read first), so a failed push leaves OPA as it was. TLS, client
 certificates, the bearer token and retries on 429/503: ``opa_conn``.
 """
 
@@ -96,6 +98,11 @@ def format_opa_errors(errors: Any) -> list[str]:
     return lines
 
 
+class OpaAnswerError(EngineError):
+    """OPA answered, but not with what was asked (an HTTP error, a body that is no
+    JSON object): the server is reachable, so a half-done push can be put back."""
+
+
 def _check_url_form(url: str) -> None:
     """An http(s) URL with a host; the URL is not shown (it may carry a password)."""
     try:
@@ -162,6 +169,10 @@ class OpaRestEngine:
         self.pushed_policies: list[str] = []
         self.pushed_data: list[str] = []
         self._names: dict[str, str] = {}  # policy id -> bundle path
+        # What a push replaced, to put back if OPA refuses part of it: policy id -> its
+        # raw text (None: there was none), data path -> (was there, its value).
+        self._before_policies: dict[str, str | None] = {}
+        self._before_data: dict[str, tuple[bool, Any]] = {}
         # push=False: the bundle revision OPA must be serving, checked on every answer
         # (its bundle service may activate another revision at any time).
         self.expected_revision: str | None = None
@@ -192,9 +203,10 @@ class OpaRestEngine:
                 engine._check_ready()
                 engine.expected_revision = bundle.revision
         except BaseException as exc:
-            if isinstance(exc, BundleError):  # OPA answers but refused a part: take back the rest
+            if push and isinstance(exc, BundleError | OpaAnswerError):
+                # OPA answers but refused a part: put back what it served before.
                 with contextlib.suppress(EngineError):
-                    engine.unload()
+                    engine.restore()
             engine.close()
             raise
         return engine
@@ -257,25 +269,53 @@ class OpaRestEngine:
             self._ask("DELETE", f"/v1/{what}", f"DELETE /v1/{what}", missing_ok=True)
         self.pushed_policies, self.pushed_data = [], []
 
+    def restore(self) -> None:
+        """Put back what the last push replaced or removed, and remove what it added:
+        OPA serves what it served before (used when OPA refuses part of a push)."""
+        for pid, raw in sorted(self._before_policies.items()):
+            path = f"/v1/policies/{quote(pid)}"
+            if raw is None:
+                self._ask("DELETE", path, f"DELETE {path}", missing_ok=True)
+            else:
+                self._ask("PUT", path, f"restoring policy {pid}", raw.encode(), "text/plain")
+        for url_path, (present, value) in sorted(self._before_data.items()):
+            path = f"/v1/data/{url_path}"
+            if present:
+                payload = json.dumps(value, allow_nan=False).encode()
+                self._ask("PUT", path, f"restoring {path}", payload, "application/json")
+            else:
+                self._ask("DELETE", path, f"DELETE {path}", missing_ok=True)
+        self.pushed_policies, self.pushed_data = [], []
+        self._before_policies, self._before_data = {}, {}
+
     # -- pushing ---------------------------------------------------------------------
     def _push(self, bundle: Bundle) -> None:
         prefix = f"mlgate/{hashlib.sha256(bundle.source.encode()).hexdigest()[:12]}/"
         listing = self._ask("GET", "/v1/policies", "the policy listing").get("result")
+        raws = {
+            str(p.get("id")): p.get("raw")
+            for p in listing or []
+            if isinstance(p, dict) and isinstance(p.get("raw"), str)
+        }
         ids = {str(p.get("id")) for p in listing or [] if isinstance(p, dict)}
         self._names = {prefix + path: path for path in bundle.modules}
+        stale = sorted(i for i in ids - set(self._names) if i.startswith(prefix))
+        self._before_policies = {pid: raws.get(pid) for pid in [*self._names, *stale]}
         for path, source in sorted(bundle.modules.items()):
             pid = prefix + path
             put = ("PUT", f"/v1/policies/{quote(pid)}", f"policy {path}")
             self._ask(*put, source.encode(), "text/plain", bundle=True)
             self.pushed_policies.append(pid)
-        for pid in sorted(i for i in ids - set(self._names) if i.startswith(prefix)):
+        for pid in stale:
             self._ask(
                 "DELETE", f"/v1/policies/{quote(pid)}", f"stale policy {pid}", missing_ok=True
             )
         for doc_path, value in data_documents(bundle):
             url_path = "/".join(quote(k, safe="") for k in doc_path)
-            payload = json.dumps(value, allow_nan=False).encode()
             what = f"data.{'.'.join(doc_path)}"
+            before = self._ask("GET", f"/v1/data/{url_path}", what)
+            self._before_data[url_path] = ("result" in before, before.get("result"))
+            payload = json.dumps(value, allow_nan=False).encode()
             self._ask("PUT", f"/v1/data/{url_path}", what, payload, "application/json", bundle=True)
             self.pushed_data.append(url_path)
 
@@ -316,11 +356,11 @@ class OpaRestEngine:
             return answer
         head = f"OPA at {self.location} answered {what} with HTTP {status}"
         if 200 <= status < 300:
-            raise EngineError(
+            raise OpaAnswerError(
                 f"{head} and a body that is not a JSON object: {self._excerpt(resp.text)}"
             )
         if not (isinstance(answer, dict) and "code" in answer and "message" in answer):
-            raise EngineError(f"{head}: {self._excerpt(resp.text)}{_auth_hint(status)}")
+            raise OpaAnswerError(f"{head}: {self._excerpt(resp.text)}{_auth_hint(status)}")
         details = [self._scrub(self._rename(x)) for x in format_opa_errors(answer.get("errors"))]
         said = self._scrub(self._rename(f"{answer['code']}: {answer['message']}"))
         if bundle and status == 400:
@@ -328,7 +368,7 @@ class OpaRestEngine:
                 f"OPA could not compile {details[0]}" if details else f"OPA rejected {what}: {said}"
             )
             raise BundleError(message, details=details)
-        raise EngineError(
+        raise OpaAnswerError(
             f"{head} {said}" + (f": {details[0]}" if details else "") + _auth_hint(status),
             details=details,
         )
