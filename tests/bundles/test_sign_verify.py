@@ -119,6 +119,21 @@ def test_an_expired_token_is_caught(policy_dir: Path, keys: KeyFiles) -> None:
         verify_files(files, load_key(keys.rsa_pub, None, for_signing=False), source="b", now=10**10)
 
 
+def test_a_token_whose_header_and_payload_name_different_keys_is_refused(
+    policy_dir: Path, keys: KeyFiles
+) -> None:
+    from mlgate.bundles.jws import encode
+    from mlgate.bundles.sign import signed_files
+
+    key = load_key(keys.rsa, None, for_signing=True)
+    files = build_files(policy_dir, signing=SigningOptions(key, key_id="k1")).files
+    payload = {"files": signed_files(files), "iat": 1, "iss": "mlgate", "keyid": "k1"}
+    token = encode({"kid": "k2"}, payload, key)  # validly signed, two names for its key
+    files[SIGNATURES] = json.dumps({"signatures": [token]}).encode()
+    with pytest.raises(BundleError, match="header names key id 'k2' and its payload 'k1'"):
+        _verify(files, keys.rsa_pub)
+
+
 @pytest.mark.parametrize("expires_in", [float("nan"), float("inf"), -(10**20), 10**300])
 def test_an_expiry_that_is_no_time_is_refused(
     policy_dir: Path, keys: KeyFiles, expires_in: float

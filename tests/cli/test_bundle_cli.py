@@ -211,3 +211,19 @@ def test_inspect_says_a_signature_is_present_not_that_it_is_valid(
     code, out, _ = run("bundle", "inspect", str(policy_dir))
     assert code == 0 and "has .signatures.json (not verified here" in out
     assert "signed    yes" not in out
+
+
+@pytest.mark.parametrize(
+    ("revision", "message"),
+    [
+        ("a\nb", "control characters (a newline) are not allowed"),
+        ("", "give a revision"),
+        (" v1 ", "without surrounding blanks"),
+    ],
+)
+def test_build_refuses_a_revision_that_is_not_one_clean_line(
+    run: Run, tmp_path: Path, revision: str, message: str
+) -> None:
+    out = tmp_path / "b.tar.gz"
+    code, _, err = run("bundle", "build", "rego", "-o", str(out), "--revision", revision)
+    assert code == 2 and message in err and not out.exists()

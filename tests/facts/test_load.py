@@ -82,7 +82,7 @@ def test_yaml_anchor_bomb_is_refused_at_the_first_anchor(tmp_path: Path) -> None
         prev = chr(n - 1)
         lines.append(f"{chr(n)}: &{chr(n)} [" + ",".join([f"*{prev}"] * 9) + "]")
     path = write(tmp_path, "bomb.yaml", "\n".join(lines) + "\n")
-    assert refused(path) == f"{path}:1:4: YAML anchors are not allowed in facts (&a)"
+    assert refused(path) == f"{path}:1:4: YAML anchors are not allowed here (&a)"
 
 
 def test_yaml_alias_alone_is_refused(tmp_path: Path) -> None:
@@ -185,7 +185,7 @@ def test_invalid_utf8_and_lone_surrogates(tmp_path: Path) -> None:
 def test_yaml_refuses_non_string_keys_and_several_documents(tmp_path: Path) -> None:
     assert "mapping key 1 is not a string" in refused(write(tmp_path, "a.yaml", "1: x\n"))
     message = refused(write(tmp_path, "b.yaml", "a: 1\n---\nb: 2\n"))
-    assert message.endswith(":2:1: a facts file holds one YAML document, not several")
+    assert message.endswith(":2:1: one YAML document per file, not several")
 
 
 def test_parse_yaml_text_is_shared_with_bundles() -> None:

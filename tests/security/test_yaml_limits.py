@@ -69,14 +69,14 @@ CASES: dict[str, tuple[str, str, str, int]] = {
     "python tag": (
         "facts.yaml",
         "subject: !!python/object/apply:os.system ['touch {pwned}']\n",
-        "facts.yaml:1:10: YAML tags are not allowed in facts (!!python/object/apply:os.system)",
+        "facts.yaml:1:10: YAML tags are not allowed here (!!python/object/apply:os.system)",
         20,
     ),
     "local tag": ("facts.yaml", "subject: !ref {name: m}\n", "YAML tags are not allowed", 20),
     "billion laughs": (
         "facts.yaml",
         _billion_laughs(),
-        "facts.yaml:1:4: YAML anchors are not allowed in facts (&a)",
+        "facts.yaml:1:4: YAML anchors are not allowed here (&a)",
         20,
     ),
     "merge key": (

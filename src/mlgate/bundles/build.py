@@ -64,6 +64,8 @@ def build_files(
     files = read_directory(source)
     files.pop(SIGNATURES, None)  # a stale signature is never carried over
     manifest = _manifest(files.get(MANIFEST), str(source))
+    if revision is not None:
+        _check_revision(revision)
     manifest["revision"] = revision if revision is not None else _revision(source, manifest)
     infer = "roots" not in manifest
     files[MANIFEST] = _manifest_bytes(manifest)
@@ -113,6 +115,20 @@ def _manifest(content: bytes | None, source: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise BundleError(f"{source}/{MANIFEST}: must be a JSON object")
     return value
+
+
+def _check_revision(revision: str) -> None:
+    """A revision is one printable line: reports, the log and OPA's status show it."""
+    from mlgate.errors import UsageError
+
+    if not revision.strip():
+        raise UsageError(
+            f"--revision {revision!r}: give a revision (leave the option out for git's)"
+        )
+    if revision != revision.strip():
+        raise UsageError(f"--revision {revision!r}: give it without surrounding blanks")
+    if not revision.isprintable():
+        raise UsageError(f"--revision {revision!r}: control characters (a newline) are not allowed")
 
 
 def _revision(source: Path, manifest: dict[str, Any]) -> str:

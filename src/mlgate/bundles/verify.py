@@ -65,7 +65,10 @@ def verify_files(
     if SIGNATURES not in files:
         raise fail(f"the bundle is not signed (no {SIGNATURES})")
     header, payload = _token(files[SIGNATURES], key, fail)
-    token_kid = header.get("kid") or payload.get("keyid") or ""
+    kid, keyid = header.get("kid"), payload.get("keyid")
+    if kid and keyid and kid != keyid:  # which key signed it would depend on who reads
+        raise fail(f"the token's header names key id {kid!r} and its payload {keyid!r}")
+    token_kid = kid or keyid or ""
     if not isinstance(token_kid, str):
         raise fail("the token's key id is not a string")
     if key_id and token_kid and token_kid != key_id:

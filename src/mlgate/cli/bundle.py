@@ -53,7 +53,11 @@ def build(
     alg: str | None = typer.Option(None, "--alg", help=ALG_HELP),
     scope: str = typer.Option("", "--scope", help=SCOPE_HELP),
     expires_days: int | None = typer.Option(
-        None, "--expires-days", min=1, help="Token expiry (mlgate verify refuses it after)."
+        None,
+        "--expires-days",
+        min=1,
+        max=36500,
+        help="Token expiry (mlgate verify refuses it after).",
     ),
     fmt: Fmt = typer.Option(Fmt.TEXT, "--format", help="text | json"),
 ) -> None:

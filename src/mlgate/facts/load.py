@@ -251,12 +251,12 @@ def _check_events(text: str, name: str, max_depth: int) -> None:
             raise InputError(f"{where}: {_long(len(value))}")
         anchor = getattr(event, "anchor", None)
         if isinstance(event, yaml.AliasEvent):
-            raise InputError(f"{where}: YAML aliases are not allowed in facts (*{anchor})")
+            raise InputError(f"{where}: YAML aliases are not allowed here (*{anchor})")
         if anchor is not None:
-            raise InputError(f"{where}: YAML anchors are not allowed in facts (&{anchor})")
+            raise InputError(f"{where}: YAML anchors are not allowed here (&{anchor})")
         if (tag := getattr(event, "tag", None)) is not None:
             shown = str(tag).replace("tag:yaml.org,2002:", "!!")
-            raise InputError(f"{where}: YAML tags are not allowed in facts ({shown})")
+            raise InputError(f"{where}: YAML tags are not allowed here ({shown})")
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > max_depth:
@@ -266,7 +266,7 @@ def _check_events(text: str, name: str, max_depth: int) -> None:
         elif isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
-                raise InputError(f"{where}: a facts file holds one YAML document, not several")
+                raise InputError(f"{where}: one YAML document per file, not several")
 
 
 @functools.cache
