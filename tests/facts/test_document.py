@@ -12,6 +12,7 @@ import pytest
 
 from mlgate.errors import FactsConflictError, FactsValidationError, InputError
 from mlgate.facts.document import Facts, load_facts, merge_files, validate_file
+from tests.conftest import REPO
 
 BASE: dict[str, Any] = {
     "apiVersion": "mlgate/v1",
@@ -140,3 +141,18 @@ def test_merge_files_accepts_a_single_partial_fragment(tmp_path: Path) -> None:
     }
     with pytest.raises(FactsValidationError, match="3 problems"):
         load_facts([path])
+
+
+def test_the_merge_command_warns_that_a_partial_result_is_not_complete(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mlgate.cli.main import main
+
+    path = write(tmp_path, "part.yaml", "metrics:\n  - {name: AUROC, value: 0.7}\n")
+    assert main(["facts", "merge", str(path)]) == 0  # merges are built up in steps
+    err = capsys.readouterr().err
+    assert err.startswith("mlgate: warning: the merged document is not complete yet: ")
+    assert "(and 2 more)" in err
+    whole = REPO / "examples/credit-risk/passing.yaml"
+    assert main(["facts", "merge", str(whole)]) == 0
+    assert capsys.readouterr().err == ""

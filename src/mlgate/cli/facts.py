@@ -46,14 +46,24 @@ def merge(
 ) -> None:
     """Merge partial facts documents from several tools into one validated document.
 
-    Conflicting values for the same fact are an error naming both sources.
+    Conflicting values for the same fact are an error naming both sources. The
+    result may still lack required facts (merges can be built up in steps): a
+    warning then names what is missing, and facts validate / check refuse it.
     Example: mlgate facts merge mlflow.json fairness.yaml -o facts.json
     """
     from mlgate.cli.output import emit
     from mlgate.facts.document import merge_files
+    from mlgate.facts.validate import validate
 
     merged = merge_files(files)
     emit(json.dumps(merged, indent=2, ensure_ascii=False) + "\n", output)
+    missing = validate(merged).lines()
+    if missing:
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        print(
+            f"mlgate: warning: the merged document is not complete yet: {missing[0]}{more}",
+            file=sys.stderr,
+        )
 
 
 @facts_app.command("collect")
