@@ -32,7 +32,10 @@ class Checked:
     bundle: Bundle
 
 
-_DECISION_RULE = re.compile(r"^\s*(default\s+)?decision\s*(:=|=|if\b|contains\b|\{)", re.MULTILINE)
+def _rule_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"^\s*(default\s+)?{re.escape(name)}\s*(:=|=|if\b|contains\b|\{{)", re.MULTILINE
+    )
 
 
 def default_bundle() -> Path:
@@ -42,14 +45,15 @@ def default_bundle() -> Path:
 
 
 def require_entry_point(bundle: Bundle, query: str = DECISION_QUERY) -> None:
-    """Refuse a bundle that defines no ``decision`` rule in ``query``'s package
+    """Refuse a bundle that defines no rule ``query`` names in its package
     (``data.mlgate.decision``; ``data.mlgate.monitoring.decision`` for ``monitor``)."""
-    package = entry_package(query)
+    package, rule = entry_package(query), query.rsplit(".", 1)[-1]
+    pattern = _rule_pattern(rule)
     for text in bundle.modules.values():
-        if package_of(text) == package and _DECISION_RULE.search(text):
+        if package_of(text) == package and pattern.search(text):
             return
     raise BundleError(
-        f"{bundle.source}: no decision entry point: define `decision` in `package {package}` "
+        f"{bundle.source}: no {rule} entry point: define `{rule}` in `package {package}` "
         f"(no {query})"
     )
 

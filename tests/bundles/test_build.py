@@ -109,3 +109,18 @@ def test_a_package_outside_the_roots_is_refused(policy_dir: Path) -> None:
     (policy_dir / "mlgate" / "stray.rego").write_text("package elsewhere\n\nx := 1\n")
     with pytest.raises(BundleError, match="outside the manifest roots"):
         build_files(policy_dir)
+
+
+def test_an_entrypoint_the_manifest_declares_must_exist(tmp_path: Path) -> None:
+    from mlgate.errors import BundleError
+    from mlgate.resources import bundle_dir
+
+    root = tmp_path / "policy"
+    shutil.copytree(bundle_dir(), root)
+    build_files(root, revision="r1")  # the shipped manifest declares mlgate/decision
+    text = (root / "mlgate" / "decision.rego").read_text()
+    (root / "mlgate" / "decision.rego").write_text(text.replace("decision := {", "verdict := {"))
+    with pytest.raises(
+        BundleError, match=r"no decision entry point.*\(no data\.mlgate\.decision\)"
+    ):
+        build_files(root, revision="r1")

@@ -75,6 +75,7 @@ def build_files(
         files[MANIFEST] = _manifest_bytes(manifest)
         bundle = bundle_from_files(files, source=str(source))
     require_parsable({**bundle.modules, **bundle.test_modules}, str(source))
+    _require_declared_entrypoints(bundle)
     if signing is not None:
         files[SIGNATURES] = signatures_document(files, signing)
     return Built(files, bundle.revision, bundle.manifest.roots, bundle.digest, signing is not None)
@@ -115,6 +116,16 @@ def _manifest(content: bytes | None, source: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise BundleError(f"{source}/{MANIFEST}: must be a JSON object")
     return value
+
+
+def _require_declared_entrypoints(bundle: Bundle) -> None:
+    """Each ``entrypoint`` the manifest's metadata declares (``mlgate/decision``) is a rule."""
+    from mlgate.gate import require_entry_point
+
+    declared = bundle.manifest.metadata.get("entrypoint")
+    for entry in [declared] if isinstance(declared, str) else declared or []:
+        if isinstance(entry, str) and entry.strip("/"):
+            require_entry_point(bundle, "data." + entry.strip("/").replace("/", "."))
 
 
 def _check_revision(revision: str) -> None:
