@@ -13,6 +13,7 @@ from mlgate.bundles.load import load_bundle
 from mlgate.errors import BundleError
 
 POLICY = 'package mlgate\n\ndecision := {"outcome": "pass"}\n'
+MANIFEST = json.dumps({"roots": ["mlgate"]})
 
 
 def _write(root: Path, files: dict[str, str]) -> Path:
@@ -181,3 +182,16 @@ def test_bundle_without_policies_is_refused(tmp_path: Path) -> None:
 def test_missing_bundle_location(tmp_path: Path) -> None:
     with pytest.raises(BundleError, match="no such bundle"):
         load_bundle(tmp_path / "nope")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("", "no `package` declaration$"), ("\ufeff" + POLICY, "it starts with a byte-order mark")],
+)
+def test_a_module_without_a_package_line_is_named_for_what_it_is(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    files = {"mlgate/decision.rego": POLICY, "mlgate/other.rego": text, ".manifest": MANIFEST}
+    root = _write(tmp_path / "b", files)
+    with pytest.raises(BundleError, match=message):
+        load_bundle(root)

@@ -163,6 +163,9 @@ def _check_roots(
         return
     for rel, text in modules.items():
         pkg = _package_of(text).replace(".", "/")
+        if not pkg:
+            bom = " (it starts with a byte-order mark)" if text.startswith("\ufeff") else ""
+            raise BundleError(f"{src}/{rel}: no `package` declaration{bom}")
         if not any(pkg == r or pkg.startswith(r + "/") for r in roots):
             raise BundleError(f"{src}/{rel}: package {pkg!r} is outside the manifest roots {roots}")
     for key in data:
