@@ -41,11 +41,15 @@ def test_failing_and_erroring_rego_tests_are_reported(policy_dir: Path) -> None:
     assert "divide by zero" in failed["mlgate.extra_test.test_error"]
 
 
-def test_a_case_without_expectations_fails(tmp_path: Path) -> None:
-    (tmp_path / "c.yaml").write_text("name: empty\nfacts: {apiVersion: mlgate/v1}\n")
+@pytest.mark.parametrize(
+    ("expect", "why"),
+    [("", "is missing or not an object"), ("expect: {}\n", "is empty: it checks nothing")],
+)
+def test_a_case_without_expectations_fails(tmp_path: Path, expect: str, why: str) -> None:
+    (tmp_path / "c.yaml").write_text("name: empty\nfacts: {apiVersion: mlgate/v1}\n" + expect)
     report = run_tests(load_bundle("rego"), case_files([tmp_path]))
     case = next(r for r in report.results if r.kind == "case")
-    assert not case.passed and "expect" in case.detail
+    assert not case.passed and case.detail.endswith(f"the case's `expect` {why}")
 
 
 def test_a_bundle_with_no_test_at_all_does_not_pass(

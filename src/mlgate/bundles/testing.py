@@ -127,7 +127,8 @@ def _case(engine: Engine, bundle: Bundle, path: Path) -> tuple[TestResult, set[s
         return TestResult("case", name, False, f"{path}: a case needs a `facts` object"), set()
     expect = case.get("expect")
     if not isinstance(expect, dict) or not expect:
-        return TestResult("case", name, False, f"{path}: a case needs an `expect` object"), set()
+        why = "is empty: it checks nothing" if expect == {} else "is missing or not an object"
+        return TestResult("case", name, False, f"{path}: the case's `expect` {why}"), set()
     report = validate(case["facts"])
     if report.errors:
         return TestResult("case", name, False, f"facts invalid: {report.lines()[0]}"), set()
