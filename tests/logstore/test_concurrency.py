@@ -95,3 +95,26 @@ def test_writers_killed_at_random_moments_leave_a_verifiable_log(
         assert report.ok, report  # type: ignore[attr-defined]
         assert len(ids) == len(set(ids))
     assert len(ids) > 0  # the writers did get records in before they were killed
+
+
+def test_a_reader_checking_the_head_is_never_fooled_by_a_concurrent_append(
+    log_location: str,
+) -> None:
+    # require_whole compares the count and last seq with the head: read at two
+    # instants, an append between them looked like an inserted record.
+    from mlgate.logstore.lookup import require_whole
+
+    store = open_store(log_location)
+    store.append([{"kind": "decision", "decision_id": "first", "outcome": "pass"}])
+    proc = writer(log_location, 100_000, "busy")
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        checks = 0
+        while checks < 3000 and proc.poll() is None:
+            require_whole(store)  # raises LogStoreError on a false alarm
+            checks += 1
+        assert store.extent()[0] > 1  # the writer was appending meanwhile
+    finally:
+        proc.kill()
+        proc.wait()
+        store.close()

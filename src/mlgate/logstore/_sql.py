@@ -137,12 +137,21 @@ class SqlStore:
                 "it was edited"
             ) from None
 
-    def extent(self) -> tuple[int, int]:
-        with self._guard("read"):
+    def extent(self) -> tuple[int, int, int]:
+        with self._guard("read"):  # one statement: one consistent view, whoever appends
             cur = self._conn.cursor()
-            cur.execute("SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM mlgate_log")
-            count, last = cur.fetchone()
-        return int(count), int(last)
+            cur.execute(
+                "SELECT (SELECT COUNT(*) FROM mlgate_log), "
+                "(SELECT COALESCE(MAX(seq), 0) FROM mlgate_log), "
+                "(SELECT COALESCE(MAX(seq), 0) FROM mlgate_log_head WHERE id = 1)"
+            )
+            count, last, head = cur.fetchone()
+        try:
+            return int(count), int(last), int(head)
+        except (TypeError, ValueError):
+            raise CorruptLogError(
+                f"decision log {self.location}: its head is corrupt (seq {head!r}): it was edited"
+            ) from None
 
     def select(self, query: Query) -> list[Row]:
         where, params = query.where(self._mark)

@@ -69,8 +69,9 @@ class LogStore(Protocol):
         """The recorded head, or ``None`` for an empty (or truncated) log."""
         ...
 
-    def extent(self) -> tuple[int, int]:
-        """How many records there are and the last ``seq`` (a cheap check for deletions)."""
+    def extent(self) -> tuple[int, int, int]:
+        """How many records there are, the last ``seq`` and the head's ``seq`` (0 without
+        a head), read at one instant: a cheap check for deleted or inserted records."""
         ...
 
     def select(self, query: Query) -> list[Row]:

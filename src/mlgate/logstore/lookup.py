@@ -96,9 +96,7 @@ def _approval(row: Row, name: str, version: str) -> dict[str, Any]:
 def require_whole(store: LogStore) -> None:
     """No record deleted or inserted since the head was written (a deleted rejection
     would otherwise let an approval pass). Counts only: ``log verify`` checks hashes."""
-    head = store.head()
-    count, last = store.extent()
-    expected = head.seq if head is not None else 0
+    count, last, expected = store.extent()
     if count != expected or last != expected:
         raise LogStoreError(
             f"decision log {store.location}: holds {count} record(s) up to seq {last}, but its "
