@@ -155,3 +155,13 @@ def test_masked_strings_and_scrub_replace_whole_values_and_long_ones_inside_text
     }
     short = {"7": "(masked)"}  # too short to look for inside other text
     assert scrub({"n": "7", "m": "17 of 70"}, short) == {"n": "(masked)", "m": "17 of 70"}
+
+
+def test_text_put_in_for_one_masked_value_is_not_searched_for_another() -> None:
+    hashed = "alice-prod"
+    inside = digest(hashed)[10:16]  # a masked value that happens to occur in that digest
+    replacements = {"svc-account-prod": "(masked)", "sked": "(masked)", hashed: digest(hashed)}
+    replacements[inside] = "(masked)"
+    assert scrub("mlflow://svc-account-prod/run", replacements) == "mlflow://(masked)/run"
+    assert scrub(f"user {hashed} at ci", replacements) == f"user {digest(hashed)} at ci"
+    assert scrub("alice-prod@ci-host", replacements) == f"{digest(hashed)}@ci-host"

@@ -48,7 +48,7 @@ def decision_entry(
         # provenance of each finding, the reports' details (evidence sources, files).
         # A masked value is replaced there too, whole or inside a string built from it.
         replacements = masked_strings(facts, masked)
-        actor = replacements.get(actor, actor)
+        actor = scrub(actor, replacements)
         doc = {**doc}
         details = doc.get("details")
         if isinstance(details, dict):  # the parts that copy facts, not the controls

@@ -15,6 +15,7 @@ unmasked by mistake. The record lists every concrete path masked.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -173,23 +174,24 @@ MIN_EMBEDDED_CHARS = 4
 
 
 def scrub(value: Any, replacements: dict[str, str]) -> Any:
-    """A copy of ``value`` with every masked string replaced, whole or embedded."""
+    """A copy of ``value`` with every masked string replaced, whole or embedded.
+
+    Embedded values are replaced in one pass (longest first), so the text put in
+    (``(masked)``, a digest) is never searched again for a shorter masked value."""
     embedded = sorted((t for t in replacements if len(t) >= MIN_EMBEDDED_CHARS), key=len)
-    return _scrub(value, replacements, embedded[::-1])
+    pattern = re.compile("|".join(re.escape(t) for t in reversed(embedded))) if embedded else None
+    return _scrub(value, replacements, pattern)
 
 
-def _scrub(value: Any, replacements: dict[str, str], embedded: list[str]) -> Any:
+def _scrub(value: Any, replacements: dict[str, str], pattern: re.Pattern[str] | None) -> Any:
     if isinstance(value, str):
         if value in replacements:
             return replacements[value]
-        for text in embedded:  # longest first
-            if text in value:
-                value = value.replace(text, replacements[text])
-        return value
+        return pattern.sub(lambda m: replacements[m.group(0)], value) if pattern else value
     if isinstance(value, dict):
-        return {k: _scrub(v, replacements, embedded) for k, v in value.items()}
+        return {k: _scrub(v, replacements, pattern) for k, v in value.items()}
     if isinstance(value, list):
-        return [_scrub(v, replacements, embedded) for v in value]
+        return [_scrub(v, replacements, pattern) for v in value]
     return value
 
 
