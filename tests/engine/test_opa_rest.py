@@ -471,3 +471,28 @@ def test_a_refused_push_leaves_opa_serving_what_it_served_before(
         requests.get(f"{opa_server}/v1/data/mlgate/waivers", timeout=5).json()["result"]
         == (first.data["mlgate"]["waivers"])
     )
+
+
+def test_a_refused_push_is_undone_last_write_first(
+    opa_server: OpaURL, push: Push, make_bundle: MakeBundle
+) -> None:
+    # Undone in push order, old `a` would meet new `b` (a recursion OPA refuses);
+    # undone in reverse, every step is a state OPA accepted during the push.
+    old = {"t/a.rego": "package t\n\nv := data.t.k\n", "t/b.rego": "package t\n\nk := 2\n"}
+    engine = push(opa_server, make_bundle(modules=old, data={}, source="same"))
+    assert engine.evaluate("data.t.v", {}) == 2
+    requests.put(f"{opa_server}/v1/data/t/c/w", json=5, timeout=5)  # c's rule will sit on it
+    new = {
+        "t/a.rego": "package t\n\nv := 1\n",
+        "t/b.rego": "package t\n\nk := data.t.v\n",
+        "t/c.rego": "package t.c\n\nw := 1\n",
+    }
+    with pytest.raises(BundleError):
+        push(opa_server, make_bundle(modules=new, data={}, source="same"))
+    served = {
+        p["id"].rsplit("/", 1)[-1]: p["raw"]
+        for p in requests.get(f"{opa_server}/v1/policies", timeout=5).json()["result"]
+        if p["id"].startswith("mlgate/")
+    }
+    assert served == {"a.rego": old["t/a.rego"], "b.rego": old["t/b.rego"]}
+    assert engine.evaluate("data.t.v", {}) == 2

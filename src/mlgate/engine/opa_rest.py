@@ -19,7 +19,6 @@ certificates, the bearer token and retries on 429/503: ``opa_conn``.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import json
@@ -169,10 +168,9 @@ class OpaRestEngine:
         self.pushed_policies: list[str] = []
         self.pushed_data: list[str] = []
         self._names: dict[str, str] = {}  # policy id -> bundle path
-        # What a push replaced, to put back if OPA refuses part of it: policy id -> its
-        # raw text (None: there was none), data path -> (was there, its value).
-        self._before_policies: dict[str, str | None] = {}
-        self._before_data: dict[str, tuple[bool, Any]] = {}
+        # How to undo each write of a push, in the order they were made:
+        # (method, path, body, content type); DELETE where nothing was there before.
+        self._undo: list[tuple[str, str, bytes | None, str | None]] = []
         # push=False: the bundle revision OPA must be serving, checked on every answer
         # (its bundle service may activate another revision at any time).
         self.expected_revision: str | None = None
@@ -205,8 +203,16 @@ class OpaRestEngine:
         except BaseException as exc:
             if push and isinstance(exc, BundleError | OpaAnswerError):
                 # OPA answers but refused a part: put back what it served before.
-                with contextlib.suppress(EngineError):
+                try:
                     engine.restore()
+                except EngineError as undo:
+                    engine.close()
+                    raise EngineError(
+                        f"{exc.message}; putting back what OPA served before failed too "
+                        f"({undo.message}): OPA at {engine.location} may serve a mix of the "
+                        "old and the new bundle",
+                        details=exc.details,
+                    ) from None
             engine.close()
             raise
         return engine
@@ -270,23 +276,15 @@ class OpaRestEngine:
         self.pushed_policies, self.pushed_data = [], []
 
     def restore(self) -> None:
-        """Put back what the last push replaced or removed, and remove what it added:
-        OPA serves what it served before (used when OPA refuses part of a push)."""
-        for pid, raw in sorted(self._before_policies.items()):
-            path = f"/v1/policies/{quote(pid)}"
-            if raw is None:
+        """Undo the last push, last write first: each step returns OPA to a state it
+        accepted during the push, ending with what it served before (used when OPA
+        refuses part of a push). An undo OPA refuses raises ``EngineError``."""
+        for method, path, body, ctype in reversed(self._undo):
+            if method == "DELETE":
                 self._ask("DELETE", path, f"DELETE {path}", missing_ok=True)
             else:
-                self._ask("PUT", path, f"restoring policy {pid}", raw.encode(), "text/plain")
-        for url_path, (present, value) in sorted(self._before_data.items()):
-            path = f"/v1/data/{url_path}"
-            if present:
-                payload = json.dumps(value, allow_nan=False).encode()
-                self._ask("PUT", path, f"restoring {path}", payload, "application/json")
-            else:
-                self._ask("DELETE", path, f"DELETE {path}", missing_ok=True)
-        self.pushed_policies, self.pushed_data = [], []
-        self._before_policies, self._before_data = {}, {}
+                self._ask("PUT", path, f"restoring {path}", body, ctype)
+        self.pushed_policies, self.pushed_data, self._undo = [], [], []
 
     # -- pushing ---------------------------------------------------------------------
     def _push(self, bundle: Bundle) -> None:
@@ -299,14 +297,15 @@ class OpaRestEngine:
         }
         ids = {str(p.get("id")) for p in listing or [] if isinstance(p, dict)}
         self._names = {prefix + path: path for path in bundle.modules}
-        stale = sorted(i for i in ids - set(self._names) if i.startswith(prefix))
-        self._before_policies = {pid: raws.get(pid) for pid in [*self._names, *stale]}
+        self._undo = []
         for path, source in sorted(bundle.modules.items()):
             pid = prefix + path
+            self._remember(f"/v1/policies/{quote(pid)}", raws.get(pid), "text/plain")
             put = ("PUT", f"/v1/policies/{quote(pid)}", f"policy {path}")
             self._ask(*put, source.encode(), "text/plain", bundle=True)
             self.pushed_policies.append(pid)
-        for pid in stale:
+        for pid in sorted(i for i in ids - set(self._names) if i.startswith(prefix)):
+            self._remember(f"/v1/policies/{quote(pid)}", raws.get(pid), "text/plain")
             self._ask(
                 "DELETE", f"/v1/policies/{quote(pid)}", f"stale policy {pid}", missing_ok=True
             )
@@ -314,10 +313,18 @@ class OpaRestEngine:
             url_path = "/".join(quote(k, safe="") for k in doc_path)
             what = f"data.{'.'.join(doc_path)}"
             before = self._ask("GET", f"/v1/data/{url_path}", what)
-            self._before_data[url_path] = ("result" in before, before.get("result"))
+            previous = json.dumps(before["result"], allow_nan=False) if "result" in before else None
+            self._remember(f"/v1/data/{url_path}", previous, "application/json")
             payload = json.dumps(value, allow_nan=False).encode()
             self._ask("PUT", f"/v1/data/{url_path}", what, payload, "application/json", bundle=True)
             self.pushed_data.append(url_path)
+
+    def _remember(self, path: str, previous: str | None, ctype: str) -> None:
+        """Note how to undo the write about to be made at ``path``."""
+        if previous is None:
+            self._undo.append(("DELETE", path, None, None))
+        else:
+            self._undo.append(("PUT", path, previous.encode(), ctype))
 
     def _check_ready(self) -> None:
         resp = self._call("GET", "/health", None, None, {"bundles": "true"})
