@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import NoReturn
 
 from mlgate.engine import _regorus
-from mlgate.errors import BundleError, EngineError
+from mlgate.errors import BundleError, EngineError, MlgateError
 
 _REQUEST = struct.Struct("!II")
 _ANSWER = struct.Struct("!cI")
@@ -65,6 +65,7 @@ class Worker:
         self.timeout = timeout
         self._proc = _Proc()
         self._loading: float | None = None  # the load deadline while a spawn is unanswered
+        self._load_error: MlgateError | None = None  # a load that failed: not retried
         self._finalizer = weakref.finalize(self, _stop, self._proc)
 
     @property
@@ -96,31 +97,45 @@ class Worker:
         self._loading = time.monotonic() + self.timeout
 
     def _loaded(self) -> str:
-        """Wait for the load the last ``spawn`` started; its AST JSON or ``""``."""
+        """Wait for the load the last ``spawn`` started; its AST JSON or ``""``.
+
+        A failed load is remembered: later requests raise the same error instead of
+        loading the bundle again (and calling it the engine's fault)."""
         deadline, self._loading = self._loading, None
         assert deadline is not None, "spawn was not called"
         try:
             kind, text = self._answer(deadline, "loading the bundle")
+        except MlgateError as exc:
+            self._load_error = exc
+            self.close()
+            raise
         except BaseException:
             self.close()
             raise
-        if kind == "L":
-            self.close()
-            raise BundleError(text)
-        if kind != "A":
-            self.close()
-            raise EngineError(f"embedded engine crashed while loading the bundle (panic: {text})")
-        return text
+        if kind == "A":
+            return text
+        failed: MlgateError = (
+            BundleError(text)
+            if kind == "L"
+            else EngineError(f"embedded engine crashed while loading the bundle (panic: {text})")
+        )
+        self._load_error = failed
+        self.close()
+        raise failed
 
     def request(self, query: str, input_json: str) -> tuple[str, str]:
         """Send one query; return (kind, text) with kind ``V``, ``E`` or ``P``."""
+        if self._load_error is not None:
+            raise self._load_error
         if self._loading is not None and self._proc.pid:
             self._loaded()  # the load ``spawn`` started; its errors are the bundle's
         elif not self._proc.pid:
             try:
                 self.start()
             except BundleError as exc:  # loaded before, so this is the engine's fault
-                raise EngineError(f"embedded engine: reloading the bundle failed: {exc}") from None
+                failed = EngineError(f"embedded engine: reloading the bundle failed: {exc}")
+                self._load_error = failed
+                raise failed from None
         deadline = time.monotonic() + self.timeout
         q, i = query.encode(), input_json.encode()
         try:
