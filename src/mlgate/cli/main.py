@@ -7,6 +7,7 @@ shown only with ``--debug`` (or ``MLGATE_DEBUG=1``).
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 
@@ -127,9 +128,19 @@ def run(argv: list[str] | None = None) -> None:
     sys.exit(code)
 
 
+# What a failed write to stdout raises: a closed pipe, a full or failing disk.
+_WRITE_ERRNOS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG})
+
+
 def _report_os_error(exc: OSError) -> int:
-    where = f"{exc.filename}: " if exc.filename else "cannot write output: "
-    print(f"mlgate: error: {where}{exc.strerror or exc}", file=sys.stderr)
+    if exc.filename:
+        where = f"{exc.filename}: "
+    elif exc.errno in _WRITE_ERRNOS:
+        where = "cannot write output: "
+    else:  # an OSError no layer turned into a message: say what it was, on one line
+        where = f"{type(exc).__name__}: "
+    reason = exc.strerror or (str(exc).strip().splitlines() or [""])[0] or "no reason given"
+    print(f"mlgate: error: {where}{reason}", file=sys.stderr)
     return int(ExitCode.ERROR)
 
 
@@ -169,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     except (KeyboardInterrupt, click.exceptions.Abort):
         print("mlgate: interrupted", file=sys.stderr)
         return 130
-    except OSError as exc:  # writing stdout failed (a full disk, a closed pipe)
+    except OSError as exc:  # mostly writing stdout failed (a full disk, a closed pipe)
         if os.environ.get("MLGATE_DEBUG") == "1":
             raise
         return _report_os_error(exc)
