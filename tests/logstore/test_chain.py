@@ -306,14 +306,16 @@ def test_another_programs_database_is_refused_and_left_as_it_was(tmp_path: Any) 
     conn.close()
 
 
-def test_a_removed_log_table_is_tampering(tmp_path: Any) -> None:
-    path = tmp_path / "log.db"
-    store = open_store(str(path))
-    store.append([entry(1)])
+def test_a_removed_log_table_is_tampering(log_location: str, five: LogStore, sql: Sql) -> None:
+    sql("DROP TABLE mlgate_log_head")
+    for create in (False, True):  # not recreated empty by whoever opens it next
+        with pytest.raises(CorruptLogError, match="its mlgate_log_head table was removed"):
+            open_store(log_location, create=create)
+
+
+def test_reading_a_database_without_a_log_creates_nothing(log_location: str) -> None:
+    with pytest.raises(LogStoreError, match=r"no log in this database|no such file"):
+        open_store(log_location, create=False)
+    store = open_store(log_location)  # a writer does create it
+    assert store.extent() == (0, 0, 0)
     store.close()
-    conn = sqlite3.connect(path)
-    conn.execute("DROP TABLE mlgate_log_head")
-    conn.commit()
-    conn.close()
-    with pytest.raises(CorruptLogError, match="its mlgate_log_head table was removed"):
-        open_store(str(path), create=False)

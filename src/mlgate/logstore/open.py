@@ -39,7 +39,7 @@ def open_store(location: str | None = None, *, create: bool = True) -> LogStore:
     if is_postgres(chosen):
         from mlgate.logstore.postgres import PostgresStore
 
-        return PostgresStore.connect(chosen)
+        return PostgresStore.connect(chosen, create=create)
     if _URL.match(chosen):  # a mistyped URL must not become a file named "ftp:"
         from mlgate.logstore.errors import LogStoreError
 

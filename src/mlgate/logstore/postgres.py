@@ -15,7 +15,7 @@ from typing import Any
 
 from mlgate.logstore._sql import SqlStore, schema
 from mlgate.logstore.chain import GENESIS, Row
-from mlgate.logstore.errors import LogStoreError
+from mlgate.logstore.errors import CorruptLogError, LogStoreError
 
 CONNECT_TIMEOUT_S = 5
 _SCHEMA_LOCK = 0x6D6C67617465  # "mlgate"
@@ -37,7 +37,7 @@ class PostgresStore(SqlStore):
         self._errors = errors
 
     @classmethod
-    def connect(cls, url: str) -> PostgresStore:
+    def connect(cls, url: str, *, create: bool = True) -> PostgresStore:
         location = redact(url)
         try:
             import psycopg
@@ -55,11 +55,24 @@ class PostgresStore(SqlStore):
         store = cls(conn, location, (psycopg.Error,))
         try:
             with store._guard("open"):
-                store._setup()
+                store._check_tables(create)
+                if create:
+                    store._setup()
         except BaseException:
             conn.close()
             raise
         return store
+
+    def _check_tables(self, create: bool) -> None:
+        """A reader needs both log tables; one of the two alone is a tampered log."""
+        cur = self._conn.cursor()
+        cur.execute("SELECT to_regclass('mlgate_log'), to_regclass('mlgate_log_head')")
+        log, head = cur.fetchone()
+        if (log is None) != (head is None):
+            gone = "mlgate_log" if log is None else "mlgate_log_head"
+            raise CorruptLogError(f"decision log {self.location}: its {gone} table was removed")
+        if log is None and not create:
+            raise LogStoreError(f"decision log {self.location}: no log in this database")
 
     def _setup(self) -> None:
         with self._conn.transaction():
