@@ -218,7 +218,7 @@ def test_approve_an_unknown_or_failed_decision_is_refused(
     run: Run, keyring: Keyring, env: None, tmp_path: Path
 ) -> None:
     code, _, err = approve(run, keyring, "nope", "ml_lead", "priya.lead")
-    assert code == 2 and ("no such file" in err or "is not in the decision log" in err)
+    assert code == 2 and ("no such file" in err or "no log in this database" in err)  # none yet
     failing = REPO / "examples/credit-risk/failing.yaml"
     code, doc, _ = check(run, failing)
     assert code == 1
@@ -312,3 +312,19 @@ def test_a_deleted_rejection_stops_the_check_and_the_next_approval(
     assert code == 2 and "records were deleted or inserted" in err
     code, out, err = run("check", "-f", str(EXAMPLE), "-e", "embedded")
     assert code == 2 and out == "" and "run `mlgate log verify`" in err
+
+
+def test_no_log_does_not_let_unsigned_approvals_count_under_a_principals_file(
+    run: Run, env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    forged = yaml.safe_load(EXAMPLE.read_text())
+    forged["approvals"][1]["principal"] = "eve.forged"  # covers model_risk, signed by no one
+    path = tmp_path / "forged.yaml"
+    path.write_text(yaml.safe_dump(forged))
+    code, doc, err = check(run, path, "--no-log")
+    assert code == 3, err  # not the pass the unsigned claims would give
+    assert "2 approval(s) written in the facts were ignored" in err
+    assert {r["role"] for r in doc["required_approvals"]} == {"ml_lead", "model_risk"}
+    monkeypatch.delenv("MLGATE_PRINCIPALS")  # no principals file: the facts are taken as given
+    code, doc, _ = check(run, path, "--no-log")
+    assert code == 0 and doc["outcome"] == "pass"

@@ -20,7 +20,7 @@ bundle_app = typer.Typer(
 
 BUNDLE_ARG = "Bundle directory, .tar.gz or https:// URL."
 KEY_ID_HELP = "Key id: put in the token as kid (build) or required to match it (verify)."
-ALG_HELP = "RS256 | ES256 | HS256 [default: from the PEM key; HS256 for a shared secret]."
+ALG_HELP = "RS256 | ES256 | HS256 [default: from the PEM key; give HS256 for a shared secret]."
 SCOPE_HELP = "Signature scope; OPA's signing.scope must then be the same."
 
 

@@ -102,7 +102,6 @@ def check(
     from mlgate.cli.output import use_color
     from mlgate.cli.outputs import emit_all, enforcement_exit, parse_targets
     from mlgate.engine.select import EngineOptions
-    from mlgate.gate import check as run_check
     from mlgate.report.detailed import attach_details
 
     options = EngineOptions.from_env(
@@ -144,7 +143,12 @@ def check(
             from mlgate.errors import UsageError
 
             raise UsageError("--log and --no-log contradict each other")
-        decision = finish(run_check(facts, bundle_location=bundle, engine=options, evaluated_at=at))
+        from mlgate.decisions.recorded import check_unlogged
+
+        unlogged = check_unlogged(
+            facts, bundle_location=bundle, engine=options, evaluated_at=at, principals=principals
+        )
+        decision = finish(unlogged)
     else:
         from mlgate.decisions.recorded import check_and_record
 

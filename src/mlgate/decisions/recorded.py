@@ -119,12 +119,58 @@ def _amend(
     state.warnings += gathered.warnings()
     out = dict(doc)
     if principals is not None:
-        unsigned = doc.get("approvals") or []
-        if unsigned:
-            state.warnings.append(
-                f"{len(unsigned)} approval(s) written in the facts were ignored: with a "
-                "principals file only signed approvals from the decision log count"
-            )
+        _warn_unsigned(doc, state)
         if gathered.approvals or "approvals" in doc:
             out["approvals"] = gathered.approvals
     return out
+
+
+def check_unlogged(
+    facts_paths: Sequence[str | Path],
+    *,
+    bundle_location: str | Path | None = None,
+    engine: EngineOptions | None = None,
+    evaluated_at: str | None = None,
+    principals: str | Path | None = None,
+) -> Checked:
+    """``check --no-log``: no log is read or written, so no signed approval can be
+    gathered; with a principals file the facts' own (unsigned) approvals still do not
+    count, exactly as when the decision is logged."""
+    from dataclasses import replace
+
+    from mlgate.approvals.principals import load_principals, locate
+    from mlgate.decisions.model import Decision
+    from mlgate.gate import check, default_bundle
+
+    state = _State()
+
+    def amend(doc: dict[str, Any], bundle: Bundle) -> dict[str, Any]:
+        found = locate(principals, bundle_location or default_bundle())
+        if not found:
+            return doc
+        load_principals(found)  # a broken principals file is an error here too
+        _warn_unsigned(doc, state)
+        return {**doc, "approvals": []} if "approvals" in doc else doc
+
+    checked = check(
+        facts_paths,
+        bundle_location=bundle_location,
+        engine=engine,
+        evaluated_at=evaluated_at,
+        amend=amend,
+    )
+    if state.warnings:
+        warnings = [*checked.decision.warnings, *state.warnings]
+        checked = replace(
+            checked, decision=Decision({**checked.decision.document, "warnings": warnings})
+        )
+    return checked
+
+
+def _warn_unsigned(doc: dict[str, Any], state: _State) -> None:
+    unsigned = doc.get("approvals") or []
+    if unsigned:
+        state.warnings.append(
+            f"{len(unsigned)} approval(s) written in the facts were ignored: with a "
+            "principals file only signed approvals from the decision log count"
+        )
