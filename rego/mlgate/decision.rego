@@ -44,6 +44,7 @@ raw_violations := union({
 })
 
 all_missing_evidence := union({
+	approvals.missing_evidence,
 	calibration.missing_evidence,
 	change.missing_evidence,
 	documentation.missing_evidence,

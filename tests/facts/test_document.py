@@ -156,3 +156,19 @@ def test_the_merge_command_warns_that_a_partial_result_is_not_complete(
     whole = REPO / "examples/credit-risk/passing.yaml"
     assert main(["facts", "merge", str(whole)]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_a_degradation_is_derived_when_value_and_baseline_come_from_two_files(
+    tmp_path: Path,
+) -> None:
+    head = "apiVersion: mlgate/v1\nkind: ModelFacts\n"
+    a = write(
+        tmp_path, "a.yaml", head + "robustness:\n  - {test: noise, metric: roc_auc, value: 0.5}\n"
+    )
+    b = write(
+        tmp_path,
+        "b.yaml",
+        head + "robustness:\n  - {test: noise, metric: roc_auc, baseline: 0.9, passed: true}\n",
+    )
+    merged = merge_files([a, b])
+    assert merged["robustness"][0]["degradation"] == 0.4  # so `passed: true` cannot stand

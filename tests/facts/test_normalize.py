@@ -55,11 +55,10 @@ def test_absent_values_stay_absent() -> None:
             {"test": "a", "metric": "accuracy", "value": 0.8},
             {"test": "b", "metric": "accuracy", "value": None, "baseline": 0.9},
             {"test": "c", "metric": "unknown_metric", "value": 0.8, "baseline": 0.9},
-            {"test": "d", "metric": "accuracy", "value": 0.8, "baseline": 0.9, "degradation": None},
         ],
         "approvals": [{"role": "x", "decision": "approve"}],
     }
-    assert normalize(doc) == doc
+    assert normalize(doc) == doc  # (a null degradation beside value and baseline: see below)
 
 
 def test_names_are_nfc_casefolded() -> None:
@@ -91,3 +90,22 @@ def test_normalize_is_idempotent() -> None:
     }
     once = normalize(doc)
     assert normalize(copy.deepcopy(once)) == once
+
+
+def test_invisible_and_compatibility_spellings_fold_to_one_name() -> None:
+    for spelling in (
+        " dana.ml",
+        "dana.ml ",
+        "\uff44\uff41\uff4e\uff41.\uff4d\uff4c",  # fullwidth
+        "dana\u200b.ml",
+        "dana.ml\u00ad",
+        "DANA.ML",
+    ):
+        assert fold(spelling) == "dana.ml", spelling
+    assert fold("ci\u2010bot") == fold("ci-bot") == "ci-bot"  # a hyphen lookalike
+    assert fold("a  b") == "a b"
+
+
+def test_a_null_degradation_is_derived_like_an_absent_one() -> None:
+    item = {"test": "n", "metric": "roc_auc", "value": 0.5, "baseline": 0.9, "degradation": None}
+    assert normalize({"robustness": [item]})["robustness"][0]["degradation"] == 0.4

@@ -160,3 +160,34 @@ def test_nonsense_documents_are_problems_not_crashes(doc: Any) -> None:
 def test_problem_renders_as_pointer_and_reason() -> None:
     assert str(Problem("/a/0", "is required")) == "/a/0: is required"
     assert str(Problem("", "[] is not an object")) == "/: [] is not an object"
+
+
+@pytest.mark.parametrize(
+    ("item", "reason"),
+    [
+        ({"ratio": 1.42}, "1.42 is outside [0, 1]"),
+        ({"ratio": 1.0, "by_group": {"female": 0.1, "male": 0.5}}, "1.0 contradicts by_group"),
+    ],
+)
+def test_a_fairness_ratio_that_is_no_min_over_max_is_refused(
+    item: dict[str, Any], reason: str
+) -> None:
+    doc = {"fairness": [{"metric": "selection_rate", "sensitive_feature": "sex", **item}]}
+    lines = validate(doc, partial=True).lines()
+    assert any(line.startswith("/fairness/0/ratio: " + reason) for line in lines), lines
+
+
+def test_a_rounded_fairness_ratio_is_accepted() -> None:
+    item = {"metric": "selection_rate", "sensitive_feature": "sex", "ratio": 0.81}
+    item["by_group"] = {"female": 0.2754, "male": 0.34}  # 0.81 exactly, give or take rounding
+    assert validate({"fairness": [item]}, partial=True).lines() == []
+
+
+def test_a_stated_degradation_must_agree_with_value_and_baseline() -> None:
+    item = {"test": "noise", "metric": "roc_auc", "value": 0.5, "baseline": 0.9}
+    bad = validate({"robustness": [{**item, "degradation": -0.1}]}, partial=True).lines()
+    assert bad == [
+        "/robustness/0/degradation: -0.1 contradicts value and baseline, which give 0.4 "
+        "(higher is better)"
+    ]
+    assert validate({"robustness": [{**item, "degradation": 0.4}]}, partial=True).lines() == []

@@ -194,3 +194,49 @@ violation contains v if {
 		"evidence": "/subject/risk_tier",
 	}
 }
+
+_named(x) if {
+	is_string(x)
+	trim_space(x) != ""
+}
+
+_author_named if _named(input.subject.author)
+
+_actor_named if _named(input.context.actor)
+
+# METADATA
+# title: Required approvals given
+# description: >-
+#   Where the tier requires approvals, the model's author and the actor running
+#   the evaluation are named: without them separation of duties (neither may
+#   approve) cannot be checked, so their absence is missing evidence.
+# custom:
+#   control_id: MLG-APR-001
+#   severity: high
+#   requires: [/subject/author, /context/actor, /subject/risk_tier]
+missing_evidence contains m if {
+	count(required) > 0
+	not _author_named
+	m := {
+		"control": "MLG-APR-001",
+		"path": "/subject/author",
+		"message": "the model's author is not named: separation of duties (the author may not approve) cannot be checked",
+	}
+}
+
+# METADATA
+# title: Required approvals given
+# description: The actor running the evaluation is not named, where approvals are required.
+# custom:
+#   control_id: MLG-APR-001
+#   severity: high
+#   requires: [/context/actor, /subject/risk_tier]
+missing_evidence contains m if {
+	count(required) > 0
+	not _actor_named
+	m := {
+		"control": "MLG-APR-001",
+		"path": "/context/actor",
+		"message": "the actor running this evaluation is not named: separation of duties (the actor may not approve) cannot be checked",
+	}
+}

@@ -151,3 +151,16 @@ test_without_tier_no_roles_are_required_but_rejections_block if {
 	count(_outstanding(inp)) == 0
 	{v.control | some v in _violations(inp)} == {"MLG-APR-002"}
 }
+
+_missing(inp) := ms if {
+	ms := approvals.missing_evidence with input as inp with data.mlgate.thresholds as _thresholds
+}
+
+test_an_unnamed_author_or_actor_is_missing_evidence_where_approvals_are_required if {
+	base := _facts("low", [_approve("ml_lead", "bob")])
+	no_author := object.union(base, {"subject": {"name": "m", "version": "1", "risk_tier": "low", "author": " "}})
+	{m.path | some m in _missing(no_author)} == {"/subject/author"}
+	no_actor := object.remove(base, ["context"])
+	{m.path | some m in _missing(no_actor)} == {"/context/actor"}
+	count(_missing(base)) == 0
+}

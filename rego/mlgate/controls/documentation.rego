@@ -15,11 +15,13 @@ _required_sections := s if {
 	is_array(s)
 }
 
-# A non-empty model card object.
+# A model card that says where it is (a non-blank uri).
 _card_present if {
 	card := input.documentation.model_card
 	is_object(card)
-	count(card) > 0
+	uri := card.uri # where the card is: a card nobody can open is no card
+	is_string(uri)
+	trim_space(uri) != ""
 }
 
 # The model card's sections list; undefined when the card lists none.
@@ -72,7 +74,7 @@ missing_evidence contains m if {
 	m := {
 		"control": "MLG-DOC-001",
 		"path": "/documentation/model_card",
-		"message": sprintf("no model card; required at the %s tier", [tier.name]),
+		"message": sprintf("no model card (with the uri where it is); required at the %s tier", [tier.name]),
 	}
 }
 

@@ -66,3 +66,13 @@ test_empty_section_list_is_a_violation_not_missing_evidence if {
 	{v.control | some v in _violations(inp)} == {"MLG-DOC-001"}
 	count(_missing(inp)) == 0
 }
+
+_card_missing_with(card) if {
+	"/documentation/model_card" in {m.path | some m in _missing(_facts("high", {"model_card": card}))}
+}
+
+test_a_model_card_without_a_uri_is_no_model_card if {
+	_card_missing_with({"uri": "  ", "sections": ["intended_use"]})
+	_card_missing_with({"license": "x", "sections": ["intended_use"]})
+	not _card_missing_with({"uri": "https://example.com/card.md", "sections": ["intended_use"]})
+}

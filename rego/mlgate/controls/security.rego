@@ -87,6 +87,26 @@ missing_evidence contains m if {
 # METADATA
 # title: No critical vulnerabilities
 # description: >-
+#   A vulnerability of unknown severity (pip-audit reports none) may be
+#   critical: until its severity is given, it is missing evidence.
+# custom:
+#   control_id: MLG-SEC-002
+#   severity: critical
+#   requires: [/security/vulnerabilities, /subject/risk_tier]
+missing_evidence contains m if {
+	is_number(_th.max_vulnerabilities.critical)
+	some i, vuln in _vulnerabilities
+	vuln.severity == "unknown"
+	m := {
+		"control": "MLG-SEC-002",
+		"path": sprintf("/security/vulnerabilities/%d/severity", [i]),
+		"message": sprintf("%v in %v has an unknown severity: it may be critical; give its severity (osv-scanner or CycloneDX reports carry it)", [vuln.id, vuln.package]),
+	}
+}
+
+# METADATA
+# title: No critical vulnerabilities
+# description: >-
 #   The number of critical vulnerabilities is at most
 #   thresholds[tier].security.max_vulnerabilities.critical (0 in the shipped
 #   data); when exceeded, each one is a violation.
@@ -142,8 +162,14 @@ violation contains v if {
 	}
 }
 
-# Ages (ns before the evaluation time) of the scans with a valid completion time.
-_scan_ages := {age | some s in _scans; is_object(s); age := clock.age_ns(s.completed_at)}
+# Ages (ns before the evaluation time) of the scans with a valid completion time at or
+# before the evaluation time: a scan dated later is no evidence of a recent scan.
+_scan_ages := {age |
+	some s in _scans
+	is_object(s)
+	age := clock.age_ns(s.completed_at)
+	age >= 0
+}
 
 # METADATA
 # title: Vulnerability scan is recent
@@ -189,6 +215,6 @@ missing_evidence contains m if {
 	m := {
 		"control": "MLG-SEC-004",
 		"path": "/security/scans",
-		"message": "no scan reports a valid completed_at; the scan's age cannot be checked",
+		"message": "no scan reports a valid completed_at at or before the evaluation time; the scan's age cannot be checked",
 	}
 }

@@ -99,3 +99,18 @@ test_violation_message_names_the_vulnerability_and_the_count_found if {
 		"GHSA-7 in pkg is high severity; at most 1 allowed at the high tier, 2 found",
 	}
 }
+
+test_unknown_severity_is_missing_evidence_not_a_pass if {
+	inp := _facts({"scans": [_scan], "vulnerabilities": [_vuln("PYSEC-1", "unknown"), _vuln("GHSA-5", "low")]})
+	count(_violations(inp)) == 0
+	{[m.control, m.path] | some m in _missing(inp)} == {["MLG-SEC-002", "/security/vulnerabilities/0/severity"]}
+}
+
+test_a_scan_dated_after_the_evaluation_does_not_count_as_recent if {
+	future := {"tool": "osv-scanner", "completed_at": "2025-07-01T00:00:00Z"}
+	stale := {"tool": "pip-audit", "completed_at": "2025-01-01T00:00:00Z"}
+	vs := _violations(_facts({"scans": [future, stale], "vulnerabilities": []}))
+	{v.control | some v in vs} == {"MLG-SEC-004"}
+	ms := _missing(_facts({"scans": [future], "vulnerabilities": []}))
+	{[m.control, m.path] | some m in ms} == {["MLG-SEC-004", "/security/scans"]}
+}

@@ -29,7 +29,7 @@ from typing import Any
 from mlgate.errors import FactsValidationError, InputError, UsageError
 from mlgate.facts.adapters.base import AdapterOptions, FactsFragment, get_adapter, kinds
 from mlgate.facts.merge import merge
-from mlgate.facts.normalize import normalize
+from mlgate.facts.normalize import derive_merged, normalize
 from mlgate.facts.validate import validate
 
 Source = str | FactsFragment
@@ -128,6 +128,7 @@ def collect_facts(
         [(f.origin, normalize(f.document)) for f in fragments],
         prefer=_preferred(prefer, fragments),
     )
+    derive_merged(merged)
     document = _ordered({"apiVersion": "mlgate/v1", "kind": "ModelFacts", **merged})
     report = validate(document)  # once, on the whole: fragments are checked only on failure
     if report.errors:

@@ -23,7 +23,7 @@ from mlgate.canonical import digest
 from mlgate.errors import FactsValidationError, InputError
 from mlgate.facts.load import DEFAULT_MAX_BYTES, display_name, load_document
 from mlgate.facts.merge import merge
-from mlgate.facts.normalize import normalize
+from mlgate.facts.normalize import derive_merged, normalize
 from mlgate.facts.validate import Report, validate
 
 
@@ -110,6 +110,7 @@ def _build(
         raise FactsValidationError(f"{where}: {_problems(total)}", details=details)
     merged = merge(fragments, prefer=prefer)
     if several:  # a single file was validated whole above; normalising keeps it valid
+        derive_merged(merged)
         report = validate(merged, partial=not complete)
         if report.errors:
             message = f"the merged facts: {_problems(len(report.errors))}"

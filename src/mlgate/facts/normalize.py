@@ -3,12 +3,13 @@
 * Metric names in ``metrics`` and ``change.baseline_metrics`` become canonical
   (``AUC``, ``auroc`` → ``roc_auc``); the tool's spelling is kept in
   ``name_as_reported`` when it differs.
-* A robustness result without ``degradation`` gets one derived from ``value``
+* A robustness result without ``degradation`` (or with ``null``) gets one derived from ``value``
   and ``baseline`` in the metric's direction, computed in exact decimals (as OPA
   would) and marked in its ``source`` as ``derived: ["degradation"]``.
 * Names compared for separation of duties (approval principals and roles, the
-  subject's author and owner, the context's actor) are NFC + casefold, since
-  the embedded engine's ``lower`` differs from OPA's on ``İ`` and ``ß``.
+  subject's author and owner, the context's actor) are folded (``fold``: NFKC,
+  invisible characters dropped, blanks trimmed, casefold), in Python, since the
+  embedded engine's ``lower`` differs from OPA's on ``İ`` and ``ß``.
 
 Nothing absent is ever invented: a missing value stays missing. The input is
 not modified; a new document is returned.
@@ -42,12 +43,21 @@ def normalize(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def fold(text: str) -> str:
-    """The comparable form of a name: NFC, casefold, NFC again (``'Straße'`` → ``'strasse'``).
+    """The comparable form of a name (``'Straße'`` → ``'strasse'``, ``' Dana.ML'`` →
+    ``'dana.ml'``): NFKC (fullwidth and other compatibility forms), invisible format
+    characters (zero-width space, soft hyphen) dropped, every dash made ``-``,
+    surrounding blanks stripped and inner runs made one space, casefold, NFKC again.
 
-    The second NFC recomposes what casefolding decomposed, so the result is
-    stable whatever form the input came in.
+    Separation of duties compares these: a principal must not pass for someone
+    else, nor the author for another, by a spelling a reader cannot see.
     """
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(_fold_char(c) for c in text if unicodedata.category(c) != "Cf")
+    return unicodedata.normalize("NFKC", " ".join(text.split()).casefold())
+
+
+def _fold_char(c: str) -> str:
+    return "-" if unicodedata.category(c) == "Pd" else c
 
 
 def degradation(value: float, baseline: float, direction: Direction) -> float:
@@ -69,8 +79,9 @@ def _canonical_metric_name(item: dict[str, Any]) -> None:
 def _derive_degradation(item: dict[str, Any]) -> None:
     value, baseline, metric = item.get("value"), item.get("baseline"), item.get("metric")
     spec = lookup(metric) if isinstance(metric, str) else None
-    if "degradation" in item or spec is None or not (_finite(value) and _finite(baseline)):
-        return
+    stated = item.get("degradation")
+    if stated is not None or spec is None or not (_finite(value) and _finite(baseline)):
+        return  # a stated degradation that contradicts value and baseline: validate says so
     item["degradation"] = degradation(value, baseline, spec.direction)
     source = item.get("source")
     if not isinstance(source, dict):
@@ -79,6 +90,13 @@ def _derive_degradation(item: dict[str, Any]) -> None:
     derived = source.get("derived")
     derived = list(derived) if isinstance(derived, list) else []
     source["derived"] = derived if "degradation" in derived else [*derived, "degradation"]
+
+
+def derive_merged(doc: dict[str, Any]) -> None:
+    """Derive, in place, what only the merge of several fragments makes derivable (a
+    robustness value from one tool, its baseline from another)."""
+    for item in _items(doc, "robustness"):
+        _derive_degradation(item)
 
 
 def _fold_fields(obj: Any, fields: tuple[str, ...]) -> None:

@@ -25,6 +25,7 @@ from typing import Any
 from mlgate._fastschema import surely_valid
 from mlgate.canonical import show
 from mlgate.facts.metrics import MetricSpec, lookup
+from mlgate.facts.normalize import degradation
 from mlgate.resources import load_schema
 
 FACTS_SCHEMA = "facts.schema.json"
@@ -76,6 +77,7 @@ def validate(doc: Any, *, partial: bool = False) -> Report:
     if non_finite:
         problems.update(_non_finite(doc))
     problems.update(_out_of_range(doc))
+    problems.update(_inconsistent(doc))
     return Report(sorted(problems, key=_sort_key), _unknown_sections(doc))
 
 
@@ -170,6 +172,55 @@ def _out_of_range(doc: Any) -> Iterator[Problem]:
                 value = item.get(f)
                 if _is_number(value) and math.isfinite(value) and not spec.in_range(value):
                     yield Problem(f"/{where}/{i}/{f}", _range_reason(value, spec))
+
+
+# How far a reported figure may be from the one its own parts give (tools round).
+RATIO_TOLERANCE = 0.01
+DEGRADATION_TOLERANCE = 1e-6
+
+
+def _inconsistent(doc: Any) -> Iterator[Problem]:
+    """Figures that contradict the parts they are computed from: a policy must not
+    pass on the summary while the details say otherwise."""
+    for i, item in enumerate(_list(_get(doc, "fairness"))):
+        ratio = _get(item, "ratio")
+        if not (_is_number(ratio) and math.isfinite(ratio)):
+            continue
+        if not 0 <= ratio <= 1:
+            yield Problem(
+                f"/fairness/{i}/ratio",
+                f"{show(ratio)} is outside [0, 1]: the ratio is the smallest group's value "
+                "over the largest",
+            )
+            continue
+        groups = _get(item, "by_group")
+        values = [v for v in groups.values() if _is_number(v)] if isinstance(groups, dict) else []
+        if len(values) >= 2 and max(values) > 0 and min(values) >= 0:
+            derived = min(values) / max(values)
+            if abs(derived - ratio) > RATIO_TOLERANCE:
+                yield Problem(
+                    f"/fairness/{i}/ratio",
+                    f"{show(ratio)} contradicts by_group, whose smallest over largest value "
+                    f"is {show(round(derived, 6))}",
+                )
+    for i, item in enumerate(_list(_get(doc, "robustness"))):
+        stated, value, baseline = (_get(item, k) for k in ("degradation", "value", "baseline"))
+        metric = _get(item, "metric")
+        spec = lookup(metric) if isinstance(metric, str) else None
+        numbers = (stated, value, baseline)
+        if spec is None or not all(_is_number(x) and math.isfinite(x) for x in numbers):
+            continue
+        derived = degradation(value, baseline, spec.direction)
+        if abs(derived - stated) > DEGRADATION_TOLERANCE:
+            yield Problem(
+                f"/robustness/{i}/degradation",
+                f"{show(stated)} contradicts value and baseline, which give {show(derived)} "
+                f"({spec.direction} is better)",
+            )
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _range_reason(value: float, spec: MetricSpec) -> str:
