@@ -50,6 +50,10 @@ def _isolated_decision_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     """Every test records into a decision log under tmp, never the real home."""
     monkeypatch.setenv("MLGATE_LOG", str(tmp_path / "decision-log.db"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    # The cases and examples are dated: evaluate them at the time they state, so the
+    # suite does not start failing as their evidence ages. The default (now, never the
+    # facts' time) has its own tests, which drop this.
+    monkeypatch.setenv("MLGATE_AT", "facts")
     for name in (
         "MLGATE_PRINCIPALS",
         "MLGATE_LOG_MASK",

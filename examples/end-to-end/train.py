@@ -109,6 +109,7 @@ def main(work: Path) -> None:
     version = str(info.registered_model_version)
     client.set_model_version_tag(MODEL, version, "mlgate.risk_tier", "low")
     client.set_model_version_tag(MODEL, version, "mlgate.owner", "risk-analytics")
+    client.set_model_version_tag(MODEL, version, "mlgate.author", "alex.ds")
 
     mf = MetricFrame(
         metrics={
@@ -135,6 +136,8 @@ def _declarations(path: Path) -> None:
         ("/security/scans/-", {"tool": "pip-audit", "target": "requirements.lock",
                                "completed_at": asserted}, "ci-bot",
          "https://ci.example.com/credit-demo/jobs/17"),
+        # In CI the `ci` adapter (`--from ci:`) names the actor; here it is declared.
+        ("/context/actor", "ci-bot", "ci-bot", "https://ci.example.com/credit-demo/jobs/17"),
     ]  # fmt: skip
     entries = [
         {"fact": fact, "value": value, "asserted_by": who, "asserted_at": asserted,

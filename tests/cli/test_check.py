@@ -229,3 +229,31 @@ def test_a_bad_evaluation_time_is_refused_and_nothing_is_logged(
             assert store.head() is None
         finally:
             store.close()
+
+
+def test_the_facts_do_not_set_the_clock_unless_at_says_so(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yaml
+
+    # A critical CVE under the example waiver, which expired on 2026-01-01. Facts that
+    # claim to be evaluated before that would bring the waiver back to life.
+    facts = yaml.safe_load((REPO / "examples/credit-risk/passing.yaml").read_text())
+    facts["subject"]["name"] = "mlgate-example-waived-model"
+    vuln = {"id": "CVE-2026-1", "severity": "critical", "package": "pillow"}
+    facts["security"]["vulnerabilities"] = [vuln]
+    facts["context"]["evaluated_at"] = "2025-12-20T00:00:00Z"
+    for scan in facts["security"]["scans"]:
+        scan["completed_at"] = "2025-12-19T00:00:00Z"  # the whole document backdated
+    path = tmp_path / "backdated.yaml"
+    path.write_text(yaml.safe_dump(facts))
+    argv = ("check", "-f", str(path), "--no-log", "--format", "json")
+    monkeypatch.delenv("MLGATE_AT")  # the default: now
+    code, out, _ = run(*argv)
+    doc = json.loads(out)
+    assert code == 1 and doc["waivers_applied"] == [] and doc["evaluated_at"] > "2026-11"
+    assert [w["control"] for w in doc["waivers_expired"]] == ["MLG-SEC-002"]
+    code, out, _ = run(*argv, "--at", "facts")  # an explicit choice to trust the facts' time
+    doc = json.loads(out)
+    assert code == 0 and doc["evaluated_at"] == "2025-12-20T00:00:00Z"
+    assert [w["control"] for w in doc["waivers_applied"]] == ["MLG-SEC-002"]

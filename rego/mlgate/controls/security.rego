@@ -87,26 +87,6 @@ missing_evidence contains m if {
 # METADATA
 # title: No critical vulnerabilities
 # description: >-
-#   A vulnerability of unknown severity (pip-audit reports none) may be
-#   critical: until its severity is given, it is missing evidence.
-# custom:
-#   control_id: MLG-SEC-002
-#   severity: critical
-#   requires: [/security/vulnerabilities, /subject/risk_tier]
-missing_evidence contains m if {
-	is_number(_th.max_vulnerabilities.critical)
-	some i, vuln in _vulnerabilities
-	vuln.severity == "unknown"
-	m := {
-		"control": "MLG-SEC-002",
-		"path": sprintf("/security/vulnerabilities/%d/severity", [i]),
-		"message": sprintf("%v in %v has an unknown severity: it may be critical; give its severity (osv-scanner or CycloneDX reports carry it)", [vuln.id, vuln.package]),
-	}
-}
-
-# METADATA
-# title: No critical vulnerabilities
-# description: >-
 #   The number of critical vulnerabilities is at most
 #   thresholds[tier].security.max_vulnerabilities.critical (0 in the shipped
 #   data); when exceeded, each one is a violation.
@@ -130,6 +110,26 @@ violation contains v if {
 		"expected": {"severity": "critical", "max_vulnerabilities": over.maximum},
 		"actual": vuln.id,
 		"evidence": sprintf("/security/vulnerabilities/%d", [i]),
+	}
+}
+
+# METADATA
+# title: No critical vulnerabilities
+# description: >-
+#   A vulnerability of unknown severity (pip-audit reports none) may be
+#   critical: until its severity is given, it is missing evidence.
+# custom:
+#   control_id: MLG-SEC-002
+#   severity: critical
+#   requires: [/security/vulnerabilities, /subject/risk_tier]
+missing_evidence contains m if {
+	is_number(_th.max_vulnerabilities.critical)
+	some i, vuln in _vulnerabilities
+	vuln.severity == "unknown"
+	m := {
+		"control": "MLG-SEC-002",
+		"path": sprintf("/security/vulnerabilities/%d/severity", [i]),
+		"message": sprintf("%v in %v has an unknown severity: it may be critical; give its severity (osv-scanner or CycloneDX reports carry it)", [vuln.id, vuln.package]),
 	}
 }
 

@@ -101,9 +101,11 @@ def check(
     """
     from mlgate.cli.output import use_color
     from mlgate.cli.outputs import emit_all, enforcement_exit, parse_targets
+    from mlgate.decisions.evaluate import evaluation_time
     from mlgate.engine.select import EngineOptions
     from mlgate.report.detailed import attach_details
 
+    evaluated_at = evaluation_time(at)  # now, unless --at says otherwise: never the facts'
     options = EngineOptions.from_env(
         engine,
         opa_url,
@@ -146,7 +148,11 @@ def check(
         from mlgate.decisions.recorded import check_unlogged
 
         unlogged = check_unlogged(
-            facts, bundle_location=bundle, engine=options, evaluated_at=at, principals=principals
+            facts,
+            bundle_location=bundle,
+            engine=options,
+            evaluated_at=evaluated_at,
+            principals=principals,
         )
         decision = finish(unlogged)
     else:
@@ -156,7 +162,7 @@ def check(
             facts,
             bundle_location=bundle,
             engine=options,
-            evaluated_at=at,
+            evaluated_at=evaluated_at,
             log=log,
             principals=principals,
             finish=finish,

@@ -10,7 +10,14 @@ import typer
 BUNDLE = typer.Option(
     None, "--bundle", "-b", help="Policy bundle directory or .tar.gz [default: shipped bundle]."
 )
-AT = typer.Option(None, "--at", help="Evaluation time (RFC 3339) instead of now, e.g. to replay.")
+AT = typer.Option(
+    None,
+    "--at",
+    envvar="MLGATE_AT",
+    help="Evaluation time (RFC 3339), e.g. to replay; `facts`: the facts' own "
+    "context.evaluated_at (archived facts, demos) [env MLGATE_AT; default: now, "
+    "never the facts' time].",
+)
 TIMEOUT = typer.Option(None, "--timeout", help="Seconds an engine call may take [default 30].")
 
 

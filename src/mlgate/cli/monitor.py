@@ -74,6 +74,7 @@ def monitor(
     --drift drift.json
     """
     from mlgate.cli.outputs import parse_targets
+    from mlgate.decisions.evaluate import evaluation_time
     from mlgate.engine.select import EngineOptions
     from mlgate.monitoring.build import Inputs
     from mlgate.monitoring.monitor import monitor as run_monitor
@@ -92,7 +93,7 @@ def monitor(
         inputs,
         bundle_location=bundle,
         engine=EngineOptions.from_env(engine, opa_url, timeout),
-        evaluated_at=at,
+        evaluated_at=evaluation_time(at),
         window_days=window_days,
     )
     store = _open_log(log)  # only once there is a decision: bad input leaves no log file
@@ -125,6 +126,7 @@ def compare(
     Example: mlgate compare --champion prod.yaml --challenger candidate.yaml
     """
     from mlgate.cli.outputs import parse_targets
+    from mlgate.decisions.evaluate import evaluation_time
     from mlgate.engine.select import EngineOptions
     from mlgate.monitoring.monitor import compare as run_compare
     from mlgate.report.detailed import attach_details
@@ -135,7 +137,7 @@ def compare(
         challenger,
         bundle_location=bundle,
         engine=EngineOptions.from_env(engine, opa_url, timeout),
-        evaluated_at=at,
+        evaluated_at=evaluation_time(at),
     )
     _finish(attach_details(checked, [champion, challenger]), targets)
 

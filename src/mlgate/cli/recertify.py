@@ -47,7 +47,13 @@ def recertify(
     workers: int | None = typer.Option(
         None, "--workers", "-j", min=1, help="Parallel workers [default: the number of CPUs]."
     ),
-    at: str | None = typer.Option(None, "--at", help="Evaluation time (RFC 3339) instead of now."),
+    at: str | None = typer.Option(
+        None,
+        "--at",
+        envvar="MLGATE_AT",
+        help="Evaluation time (RFC 3339), or `facts` for each facts file's own "
+        "context.evaluated_at [env MLGATE_AT; default: now].",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the changes as JSON."),
     timeout: float = typer.Option(30.0, "--timeout", help="Seconds one evaluation may take."),
 ) -> None:
@@ -61,7 +67,7 @@ def recertify(
 
     Example: mlgate recertify --bundle policy-2026.12/ --facts-dir prod-facts/
     """
-    from mlgate.decisions.evaluate import check_evaluation_time
+    from mlgate.decisions.evaluate import check_evaluation_time, evaluation_time
     from mlgate.engine.base import check_timeout
     from mlgate.fleet.recertify import recertify as run
     from mlgate.fleet.sources import FactsDir, MlflowRegistry
@@ -70,7 +76,8 @@ def recertify(
     if (facts_dir is None) == (mlflow_registry is None):
         raise UsageError("give exactly one of --facts-dir DIR and --mlflow-registry URI")
     timeout = check_timeout(timeout)
-    check_evaluation_time(at)
+    evaluated_at = evaluation_time(at)
+    check_evaluation_time(evaluated_at)
     if no_log and log is not None:
         raise UsageError("--log and --no-log contradict each other")
     source = (
@@ -90,7 +97,7 @@ def recertify(
             opa_url=opa_url or os.environ.get("MLGATE_OPA_URL"),
             timeout=timeout,
             workers=workers,
-            evaluated_at=at,
+            evaluated_at=evaluated_at,
             progress=bar,
         )
     finally:

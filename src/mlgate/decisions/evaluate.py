@@ -85,6 +85,22 @@ def check_evaluation_time(evaluated_at: str | None) -> int | None:
     return ns
 
 
+# ``--at facts``: evaluate at the time the facts state (replays of archived facts, demos).
+AT_FACTS = "facts"
+
+
+def evaluation_time(at: str | None) -> str | None:
+    """The evaluation time a deciding command passes on, from its ``--at``.
+
+    Not given: the current time, whatever ``context.evaluated_at`` the facts
+    carry (whoever writes the facts must not set the clock that expires waivers,
+    scans and approvals). ``facts``: ``None``, so the facts' own time is used.
+    Else the time given (checked by ``prepare_input``)."""
+    if at is None:
+        return utc_now()
+    return None if at.strip() == AT_FACTS else at
+
+
 def prepare_input(facts: dict[str, Any], evaluated_at: str | None = None) -> dict[str, Any]:
     """The engine input: the facts with ``context.evaluated_at`` always set.
 
