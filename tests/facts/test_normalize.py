@@ -109,3 +109,12 @@ def test_invisible_and_compatibility_spellings_fold_to_one_name() -> None:
 def test_a_null_degradation_is_derived_like_an_absent_one() -> None:
     item = {"test": "n", "metric": "roc_auc", "value": 0.5, "baseline": 0.9, "degradation": None}
     assert normalize({"robustness": [item]})["robustness"][0]["degradation"] == 0.4
+
+
+def test_a_metric_spelled_with_odd_blanks_or_fullwidth_letters_is_still_known() -> None:
+    from mlgate.facts.metrics import lookup
+
+    for spelling in ("roc\u00a0auc", "roc\tauc", "\uff21\uff35\uff23", "ROC\u2011AUC", "roc__auc"):
+        spec = lookup(spelling)
+        assert spec is not None and spec.name == "roc_auc", spelling
+    assert lookup("roc_auc.") is None  # a different name stays unknown

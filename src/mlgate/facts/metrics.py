@@ -13,6 +13,8 @@ two in step.
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -61,8 +63,16 @@ METRICS: tuple[MetricSpec, ...] = (
 )
 
 
+# Runs of blanks (a tab, a no-break space), underscores and dashes of any kind.
+_SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015\u2212]+")
+
+
 def _key(name: str) -> str:
-    return name.strip().lower().replace("-", "_").replace(" ", "_")
+    """The registry's key for a spelling: NFKC (fullwidth letters), casefold, and every
+    run of blanks, underscores or dashes one ``_``, so that a tool's ``ROC\u00a0AUC``
+    is not an unknown metric that no threshold judges."""
+    text = unicodedata.normalize("NFKC", name).casefold().strip()
+    return _SEPARATORS.sub("_", text)
 
 
 _BY_KEY: dict[str, MetricSpec] = {}
