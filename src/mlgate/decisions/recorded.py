@@ -55,7 +55,6 @@ def check_and_record(
     """Gather approvals, decide, let ``finish`` complete the decision, then record it."""
     from dataclasses import replace
 
-    from mlgate.decisions.model import Decision
     from mlgate.gate import check
     from mlgate.logstore.entry import decision_entry, default_actor
     from mlgate.logstore.open import open_store
@@ -74,10 +73,7 @@ def check_and_record(
             evaluated_at=evaluated_at,
             amend=amend,
         )
-        if state.warnings:
-            warnings = [*checked.decision.warnings, *state.warnings]
-            decided = Decision({**checked.decision.document, "warnings": warnings})
-            checked = replace(checked, decision=decided)
+        checked = _with_warnings(checked, state)
         if finish is not None:
             checked = replace(checked, decision=finish(checked))
         actor = default_actor(checked.facts)
@@ -136,10 +132,8 @@ def check_unlogged(
     """``check --no-log``: no log is read or written, so no signed approval can be
     gathered; with a principals file the facts' own (unsigned) approvals still do not
     count, exactly as when the decision is logged."""
-    from dataclasses import replace
 
     from mlgate.approvals.principals import load_principals, locate
-    from mlgate.decisions.model import Decision
     from mlgate.gate import check, default_bundle
 
     state = _State()
@@ -159,12 +153,20 @@ def check_unlogged(
         evaluated_at=evaluated_at,
         amend=amend,
     )
-    if state.warnings:
-        warnings = [*checked.decision.warnings, *state.warnings]
-        checked = replace(
-            checked, decision=Decision({**checked.decision.document, "warnings": warnings})
-        )
-    return checked
+    return _with_warnings(checked, state)
+
+
+def _with_warnings(checked: Checked, state: _State) -> Checked:
+    """``checked`` with the warnings gathering approvals gave added to its decision."""
+    if not state.warnings:
+        return checked
+    from dataclasses import replace
+
+    from mlgate.decisions.model import Decision
+
+    warnings = [*checked.decision.warnings, *state.warnings]
+    decided = Decision({**checked.decision.document, "warnings": warnings})
+    return replace(checked, decision=decided)
 
 
 def _warn_unsigned(doc: dict[str, Any], state: _State) -> None:
