@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from mlgate.approvals.principals import Principals
     from mlgate.bundles.model import Bundle
     from mlgate.decisions.model import Decision
     from mlgate.engine.select import EngineOptions
@@ -55,7 +56,6 @@ def check_and_record(
     """Gather approvals, decide, let ``finish`` complete the decision, then record it."""
     from dataclasses import replace
 
-    from mlgate.gate import check
     from mlgate.logstore.entry import decision_entry, default_actor
     from mlgate.logstore.open import open_store
 
@@ -66,14 +66,7 @@ def check_and_record(
         def amend(doc: dict[str, Any], bundle: Bundle) -> dict[str, Any]:
             return _amend(store, doc, bundle, bundle_location, principals, state)
 
-        checked = check(
-            facts_paths,
-            bundle_location=bundle_location,
-            engine=engine,
-            evaluated_at=evaluated_at,
-            amend=amend,
-        )
-        checked = _with_warnings(checked, state)
+        checked = _checked(facts_paths, bundle_location, engine, evaluated_at, amend, state)
         if finish is not None:
             checked = replace(checked, decision=finish(checked))
         actor = default_actor(checked.facts)
@@ -92,17 +85,14 @@ def _amend(
     principals_path: str | Path | None,
     state: _State,
 ) -> dict[str, Any]:
-    from mlgate.approvals.principals import load_principals, locate
     from mlgate.approvals.record import Binding
     from mlgate.approvals.verify import gather
     from mlgate.decisions.evaluate import evidence_digest
-    from mlgate.gate import default_bundle
     from mlgate.logstore.lookup import approval_records
     from mlgate.logstore.mask import configured_rules
 
     state.mask = configured_rules(bundle.data)
-    found = locate(principals_path, bundle_location or default_bundle())
-    principals = load_principals(found) if found else None
+    principals = _principals(principals_path, bundle_location)
     subject = doc.get("subject") or {}
     binding = Binding(
         decision_id="",
@@ -133,18 +123,31 @@ def check_unlogged(
     gathered; with a principals file the facts' own (unsigned) approvals still do not
     count, exactly as when the decision is logged."""
 
-    from mlgate.approvals.principals import load_principals, locate
-    from mlgate.gate import check, default_bundle
-
     state = _State()
 
     def amend(doc: dict[str, Any], bundle: Bundle) -> dict[str, Any]:
-        found = locate(principals, bundle_location or default_bundle())
-        if not found:
+        if _principals(principals, bundle_location) is None:  # a broken file is an error
             return doc
-        load_principals(found)  # a broken principals file is an error here too
         _warn_unsigned(doc, state)
         return {**doc, "approvals": []} if "approvals" in doc else doc
+
+    return _checked(facts_paths, bundle_location, engine, evaluated_at, amend, state)
+
+
+def _checked(
+    facts_paths: Sequence[str | Path],
+    bundle_location: str | Path | None,
+    engine: EngineOptions | None,
+    evaluated_at: str | None,
+    amend: Callable[[dict[str, Any], Bundle], dict[str, Any]],
+    state: _State,
+) -> Checked:
+    """``gate.check`` with ``amend``, and the warnings gathering approvals gave added to
+    its decision."""
+    from dataclasses import replace
+
+    from mlgate.decisions.model import Decision
+    from mlgate.gate import check
 
     checked = check(
         facts_paths,
@@ -153,20 +156,21 @@ def check_unlogged(
         evaluated_at=evaluated_at,
         amend=amend,
     )
-    return _with_warnings(checked, state)
-
-
-def _with_warnings(checked: Checked, state: _State) -> Checked:
-    """``checked`` with the warnings gathering approvals gave added to its decision."""
     if not state.warnings:
         return checked
-    from dataclasses import replace
-
-    from mlgate.decisions.model import Decision
 
     warnings = [*checked.decision.warnings, *state.warnings]
     decided = Decision({**checked.decision.document, "warnings": warnings})
     return replace(checked, decision=decided)
+
+
+def _principals(path: str | Path | None, bundle_location: str | Path | None) -> Principals | None:
+    """The principals file given, found by default, or ``None`` when there is none."""
+    from mlgate.approvals.principals import load_principals, locate
+    from mlgate.gate import default_bundle
+
+    found = locate(path, bundle_location or default_bundle())
+    return load_principals(found) if found else None
 
 
 def _warn_unsigned(doc: dict[str, Any], state: _State) -> None:
