@@ -41,6 +41,28 @@ def schema(seq_type: str) -> list[str]:
     ]
 
 
+LOG_TABLES = frozenset({"mlgate_log", "mlgate_log_head"})
+
+
+def check_tables(location: str, tables: set[str], *, create: bool) -> bool:
+    """Whether the log's tables are among ``tables`` (those a database holds), looked at
+    before anything is written: one of the two alone is a tampered log, another program's
+    tables alone are no log, and a reader (``create`` false) needs the log there."""
+    ours = LOG_TABLES & tables
+    if ours and ours != LOG_TABLES:
+        gone = ", ".join(sorted(LOG_TABLES - ours))
+        raise CorruptLogError(f"decision log {location}: its {gone} table was removed")
+    if not ours and tables:
+        others = ", ".join(sorted(tables)[:3])
+        raise LogStoreError(
+            f"decision log {location}: a database of something else (tables {others}), "
+            "not a decision log"
+        )
+    if not ours and not create:
+        raise LogStoreError(f"decision log {location}: no log in this database")
+    return bool(ours)
+
+
 def record_time() -> str:
     """The time stamped on a record: UTC, microseconds, so it sorts as text."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -127,15 +149,7 @@ class SqlStore:
             cur = self._conn.cursor()
             cur.execute("SELECT seq, hash FROM mlgate_log_head WHERE id = 1")
             found = cur.fetchone()
-        if not found:
-            return None
-        try:
-            return Head(int(found[0]), str(found[1]))
-        except (TypeError, ValueError):
-            raise CorruptLogError(
-                f"decision log {self.location}: its head is corrupt (seq {found[0]!r}): "
-                "it was edited"
-            ) from None
+        return Head(self._head_seq(found[0]), str(found[1])) if found else None
 
     def extent(self) -> tuple[int, int, int]:
         with self._guard("read"):  # one statement: one consistent view, whoever appends
@@ -146,11 +160,15 @@ class SqlStore:
                 "(SELECT COALESCE(MAX(seq), 0) FROM mlgate_log_head WHERE id = 1)"
             )
             count, last, head = cur.fetchone()
+        return int(count), int(last), self._head_seq(head)
+
+    def _head_seq(self, value: Any) -> int:
+        """The head's seq as stored; anything but a number is an edited head."""
         try:
-            return int(count), int(last), int(head)
+            return int(value)
         except (TypeError, ValueError):
             raise CorruptLogError(
-                f"decision log {self.location}: its head is corrupt (seq {head!r}): it was edited"
+                f"decision log {self.location}: its head is corrupt (seq {value!r}): it was edited"
             ) from None
 
     def select(self, query: Query) -> list[Row]:

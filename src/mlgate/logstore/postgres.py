@@ -13,9 +13,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from mlgate.logstore._sql import SqlStore, schema
+from mlgate.logstore._sql import SqlStore, check_tables, schema
 from mlgate.logstore.chain import GENESIS, Row
-from mlgate.logstore.errors import CorruptLogError, LogStoreError
+from mlgate.logstore.errors import LogStoreError
 
 CONNECT_TIMEOUT_S = 5
 _SCHEMA_LOCK = 0x6D6C67617465  # "mlgate"
@@ -67,12 +67,11 @@ class PostgresStore(SqlStore):
         """A reader needs both log tables; one of the two alone is a tampered log."""
         cur = self._conn.cursor()
         cur.execute("SELECT to_regclass('mlgate_log'), to_regclass('mlgate_log_head')")
-        log, head = cur.fetchone()
-        if (log is None) != (head is None):
-            gone = "mlgate_log" if log is None else "mlgate_log_head"
-            raise CorruptLogError(f"decision log {self.location}: its {gone} table was removed")
-        if log is None and not create:
-            raise LogStoreError(f"decision log {self.location}: no log in this database")
+        found = cur.fetchone()
+        # Only the log's own tables: a shared database may hold other applications' too.
+        names = ("mlgate_log", "mlgate_log_head")
+        present = {name for name, cls in zip(names, found, strict=True) if cls}
+        check_tables(self.location, present, create=create)
 
     def _setup(self) -> None:
         with self._conn.transaction():

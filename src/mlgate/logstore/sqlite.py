@@ -16,9 +16,9 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from mlgate.logstore._sql import SqlStore, schema
+from mlgate.logstore._sql import SqlStore, check_tables, schema
 from mlgate.logstore.chain import Row
-from mlgate.logstore.errors import CorruptLogError, LogStoreError
+from mlgate.logstore.errors import LogStoreError
 
 BUSY_TIMEOUT_S = 60.0
 
@@ -63,14 +63,7 @@ class SqliteStore(SqlStore):
             str(row[0])
             for row in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         }
-        ours = {"mlgate_log", "mlgate_log_head"}
-        if tables & ours and not ours <= tables:
-            gone = ", ".join(sorted(ours - tables))
-            raise CorruptLogError(f"decision log {self.location}: its {gone} table was removed")
-        if not tables & ours and (tables or not create):
-            others = ", ".join(sorted(tables)[:3])
-            what = f"a database of something else (tables {others})" if tables else "no log"
-            raise LogStoreError(f"decision log {self.location}: {what}, not a decision log")
+        exists = check_tables(self.location, tables, create=create)
         deadline = time.monotonic() + BUSY_TIMEOUT_S
         while True:  # switching to WAL needs a moment with no other connection writing
             try:
@@ -84,7 +77,7 @@ class SqliteStore(SqlStore):
             raise sqlite3.OperationalError(f"cannot use WAL journal mode (got {mode})")
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
-        if ours <= tables:
+        if exists:
             return
         self._conn.execute("BEGIN IMMEDIATE")
         try:
