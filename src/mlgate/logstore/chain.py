@@ -42,6 +42,11 @@ class Row:
     body: str
     columns: dict[str, str | None]
 
+    @property
+    def intact(self) -> bool:
+        """The body still has the hash it was sealed with."""
+        return hash_text(self.body) == self.hash
+
     def document(self) -> dict[str, Any]:
         """The record; a body that is no JSON object is a ``LogStoreError`` (corrupt log)."""
         try:
@@ -143,7 +148,7 @@ def _row_problem(row: Row, expected: int, prev: str) -> str | None:
             f"record {expected} is missing: the chain jumps from {expected - 1} to {row.seq} "
             "(deleted)"
         )
-    if hash_text(row.body) != row.hash:
+    if not row.intact:
         return f"record {row.seq}: its content does not match its hash (edited)"
     try:
         body = row.document()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mlgate.logstore.base import Query
-from mlgate.logstore.chain import hash_text
 from mlgate.logstore.errors import CorruptLogError, LogStoreError
 
 if TYPE_CHECKING:
@@ -24,12 +23,7 @@ def find_decision(store: LogStore, decision_id: str) -> dict[str, Any]:
     if not rows:
         raise LogStoreError(f"decision {decision_id} is not in the decision log {store.location}")
     row = rows[-1]
-    if hash_text(row.body) != row.hash:
-        raise CorruptLogError(
-            f"decision {decision_id}: log record {row.seq} does not match its hash "
-            "(edited); run `mlgate log verify`"
-        )
-    record = row.document()
+    record = _sealed_document(row, f"decision {decision_id}: ")
     problem = _decision_problem(record)
     if problem:
         raise CorruptLogError(
@@ -37,6 +31,16 @@ def find_decision(store: LogStore, decision_id: str) -> dict[str, Any]:
             "run `mlgate log verify`"
         )
     return record
+
+
+def _sealed_document(row: Row, about: str = "") -> dict[str, Any]:
+    """The record ``row`` holds, if its body still has its hash: an edited record must
+    stop the command, not be shown, skipped or counted."""
+    if not row.intact:
+        raise CorruptLogError(
+            f"{about}log record {row.seq} does not match its hash (edited); run `mlgate log verify`"
+        )
+    return row.document()
 
 
 def _decision_problem(record: dict[str, Any]) -> str | None:
@@ -71,13 +75,8 @@ def approval_records(store: LogStore, subject: dict[str, Any]) -> list[Stored]:
 
 
 def _approval(row: Row, name: str, version: str) -> dict[str, Any]:
-    """The approval a row holds, checked against its hash and its indexed columns: an
-    edited record must stop the command, not be skipped or counted."""
-    if hash_text(row.body) != row.hash:
-        raise LogStoreError(
-            f"log record {row.seq} does not match its hash (edited); run `mlgate log verify`"
-        )
-    document = row.document()
+    """The approval a row holds, checked against its hash and its indexed columns."""
+    document = _sealed_document(row)
     approval = document.get("approval")
     payload = approval.get("payload") if isinstance(approval, dict) else None
     subject = payload.get("subject") if isinstance(payload, dict) else None
