@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import sqlite3
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +15,7 @@ from mlgate.logstore.chain import GENESIS, Report, verify_rows
 from mlgate.logstore.errors import CorruptLogError, LogStoreError
 from mlgate.logstore.lookup import find_decision
 from mlgate.logstore.open import open_store
+from tests.logstore.conftest import run_sql
 
 Sql = Callable[..., list[tuple[Any, ...]]]
 
@@ -254,15 +254,12 @@ def test_a_record_inserted_before_the_first_is_found(
 
 def test_a_head_that_is_not_a_number_is_tampering(tmp_path: Any) -> None:
     # SQLite only: PostgreSQL types the head's seq, so it cannot hold text.
-    path = tmp_path / "log.db"
-    store = open_store(str(path))
+    path = str(tmp_path / "log.db")
+    store = open_store(path)
     store.append([entry(1)])
     store.close()
-    conn = sqlite3.connect(path)
-    conn.execute("UPDATE mlgate_log_head SET seq = 'abc'")
-    conn.commit()
-    conn.close()
-    store = open_store(str(path), create=False)
+    run_sql(path, "UPDATE mlgate_log_head SET seq = 'abc'")
+    store = open_store(path, create=False)
     try:
         with pytest.raises(CorruptLogError, match=r"its head is corrupt \(seq 'abc'\)"):
             store.head()
@@ -292,18 +289,13 @@ def test_a_decision_record_without_its_decision_is_refused(
 
 def test_another_programs_database_is_refused_and_left_as_it_was(tmp_path: Any) -> None:
     path = tmp_path / "app.db"
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE users (name TEXT)")
-    conn.commit()
-    conn.close()
+    run_sql(str(path), "CREATE TABLE users (name TEXT)")
     before = path.read_bytes()
     for create in (False, True):
         with pytest.raises(LogStoreError, match=r"a database of something else \(tables users\)"):
             open_store(str(path), create=create)
     assert path.read_bytes() == before
-    conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # not switched to WAL
-    conn.close()
+    assert run_sql(str(path), "PRAGMA journal_mode") == [("delete",)]  # not switched to WAL
 
 
 def test_a_removed_log_table_is_tampering(log_location: str, five: LogStore, sql: Sql) -> None:

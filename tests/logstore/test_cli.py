@@ -72,26 +72,20 @@ def test_log_verify_exits_1_and_names_the_first_bad_record(
 def test_log_verify_calls_a_removed_head_table_tampering_and_refuses_other_databases(
     run: Run, echo_bundle: Path, write_facts: Callable[..., Path], tmp_path: Path
 ) -> None:
-    import sqlite3
+    from tests.logstore.conftest import run_sql
 
     log = str(tmp_path / "log.db")
     facts = write_facts(minimal_facts(want="pass"))
     assert run("check", "-f", str(facts), "-b", str(echo_bundle), "--log", log)[0] == 0
-    conn = sqlite3.connect(log)
-    conn.execute("DROP TABLE mlgate_log_head")
-    conn.commit()
-    conn.close()
+    run_sql(log, "DROP TABLE mlgate_log_head")
     code, _, err = run("log", "verify", "--log", log)
     assert (code, err) == (
         1,
         f"TAMPERED: decision log {log}: its mlgate_log_head table was removed\n",
     )
-    other = tmp_path / "app.db"
-    conn = sqlite3.connect(other)
-    conn.execute("CREATE TABLE users (name TEXT)")
-    conn.commit()
-    conn.close()
-    code, out, err = run("log", "verify", "--log", str(other))
+    other = str(tmp_path / "app.db")
+    run_sql(other, "CREATE TABLE users (name TEXT)")
+    code, out, err = run("log", "verify", "--log", other)
     assert code == 2 and out == "" and "a database of something else (tables users)" in err
 
 
