@@ -290,12 +290,12 @@ class OpaRestEngine:
     def _push(self, bundle: Bundle) -> None:
         prefix = f"mlgate/{hashlib.sha256(bundle.source.encode()).hexdigest()[:12]}/"
         listing = self._ask("GET", "/v1/policies", "the policy listing").get("result")
-        raws = {
-            str(p.get("id")): p.get("raw")
+        # id -> its raw text (None when OPA gave none: its undo can only delete)
+        raws: dict[str, str | None] = {
+            str(p.get("id")): p["raw"] if isinstance(p.get("raw"), str) else None
             for p in listing or []
-            if isinstance(p, dict) and isinstance(p.get("raw"), str)
+            if isinstance(p, dict)
         }
-        ids = {str(p.get("id")) for p in listing or [] if isinstance(p, dict)}
         self._names = {prefix + path: path for path in bundle.modules}
         self._undo = []
         for path, source in sorted(bundle.modules.items()):
@@ -304,7 +304,7 @@ class OpaRestEngine:
             put = ("PUT", f"/v1/policies/{quote(pid)}", f"policy {path}")
             self._ask(*put, source.encode(), "text/plain", bundle=True)
             self.pushed_policies.append(pid)
-        for pid in sorted(i for i in ids - set(self._names) if i.startswith(prefix)):
+        for pid in sorted(i for i in raws.keys() - self._names.keys() if i.startswith(prefix)):
             self._remember(f"/v1/policies/{quote(pid)}", raws.get(pid), "text/plain")
             self._ask(
                 "DELETE", f"/v1/policies/{quote(pid)}", f"stale policy {pid}", missing_ok=True
