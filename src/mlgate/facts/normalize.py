@@ -80,7 +80,7 @@ def _derive_degradation(item: dict[str, Any]) -> None:
     value, baseline, metric = item.get("value"), item.get("baseline"), item.get("metric")
     spec = lookup(metric) if isinstance(metric, str) else None
     stated = item.get("degradation")
-    if stated is not None or spec is None or not (_finite(value) and _finite(baseline)):
+    if stated is not None or spec is None or not (finite_number(value) and finite_number(baseline)):
         return  # a stated degradation that contradicts value and baseline: validate says so
     item["degradation"] = degradation(value, baseline, spec.direction)
     source = item.get("source")
@@ -112,5 +112,6 @@ def _items(obj: Any, key: str) -> Iterator[dict[str, Any]]:
         yield from (item for item in items if isinstance(item, dict))
 
 
-def _finite(value: Any) -> TypeGuard[float]:
+def finite_number(value: Any) -> TypeGuard[float]:
+    """A real number (not a boolean), neither NaN nor infinite."""
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

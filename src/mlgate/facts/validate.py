@@ -25,7 +25,7 @@ from typing import Any
 from mlgate._fastschema import surely_valid
 from mlgate.canonical import show
 from mlgate.facts.metrics import MetricSpec, lookup
-from mlgate.facts.normalize import degradation
+from mlgate.facts.normalize import degradation, finite_number
 from mlgate.resources import load_schema
 
 FACTS_SCHEMA = "facts.schema.json"
@@ -170,7 +170,7 @@ def _out_of_range(doc: Any) -> Iterator[Problem]:
                 continue
             for f in fields:
                 value = item.get(f)
-                if _is_number(value) and math.isfinite(value) and not spec.in_range(value):
+                if finite_number(value) and not spec.in_range(value):
                     yield Problem(f"/{where}/{i}/{f}", _range_reason(value, spec))
 
 
@@ -184,7 +184,7 @@ def _inconsistent(doc: Any) -> Iterator[Problem]:
     pass on the summary while the details say otherwise."""
     for i, item in enumerate(_list(_get(doc, "fairness"))):
         ratio = _get(item, "ratio")
-        if not (_is_number(ratio) and math.isfinite(ratio)):
+        if not finite_number(ratio):
             continue
         if not 0 <= ratio <= 1:
             yield Problem(
@@ -194,7 +194,9 @@ def _inconsistent(doc: Any) -> Iterator[Problem]:
             )
             continue
         groups = _get(item, "by_group")
-        values = [v for v in groups.values() if _is_number(v)] if isinstance(groups, dict) else []
+        values = (
+            [v for v in groups.values() if finite_number(v)] if isinstance(groups, dict) else []
+        )
         if len(values) >= 2 and max(values) > 0 and min(values) >= 0:
             derived = min(values) / max(values)
             if abs(derived - ratio) > RATIO_TOLERANCE:
@@ -208,7 +210,7 @@ def _inconsistent(doc: Any) -> Iterator[Problem]:
         metric = _get(item, "metric")
         spec = lookup(metric) if isinstance(metric, str) else None
         numbers = (stated, value, baseline)
-        if spec is None or not all(_is_number(x) and math.isfinite(x) for x in numbers):
+        if spec is None or not all(finite_number(x) for x in numbers):
             continue
         derived = degradation(value, baseline, spec.direction)
         if abs(derived - stated) > DEGRADATION_TOLERANCE:
@@ -234,10 +236,6 @@ def _range_reason(value: float, spec: MetricSpec) -> str:
 
 def _num(x: float) -> str:
     return str(int(x)) if math.isfinite(x) and x == int(x) else str(x)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _get(obj: Any, key: str) -> Any:
