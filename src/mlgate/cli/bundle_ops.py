@@ -145,7 +145,7 @@ def diff(
             items, skipped = log_items(decisions)
         report = analyse(before, after, items, jobs=jobs)
         if items and not report.identical and report.evaluated == 0:
-            label, reason = report.invalid[0] if report.invalid else ("", "")
+            label, reason = report.invalid[0]  # every document was invalid
             raise UsageError(
                 f"no facts document could be evaluated ({len(report.invalid)} invalid; "
                 f"{label}: {reason}): an impact analysis of nothing is no evidence"

@@ -1,5 +1,6 @@
 """Command-line options shared by the commands that decide (``check``, ``monitor``,
-``compare``): the bundle, the output files, the evaluation time, the timeout."""
+``compare``; ``recertify`` takes ``--at``): the bundle, the output files, the
+evaluation time, the timeout."""
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from mlgate.cli.decide_options import AT
 from mlgate.errors import UsageError
 
 
@@ -47,13 +48,7 @@ def recertify(
     workers: int | None = typer.Option(
         None, "--workers", "-j", min=1, help="Parallel workers [default: the number of CPUs]."
     ),
-    at: str | None = typer.Option(
-        None,
-        "--at",
-        envvar="MLGATE_AT",
-        help="Evaluation time (RFC 3339), or `facts` for each facts file's own "
-        "context.evaluated_at [env MLGATE_AT; default: now].",
-    ),
+    at: str | None = AT,
     as_json: bool = typer.Option(False, "--json", help="Print the changes as JSON."),
     timeout: float = typer.Option(30.0, "--timeout", help="Seconds one evaluation may take."),
 ) -> None:
