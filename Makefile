@@ -4,8 +4,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The real OPA the suite tests against (go install from the Go module proxy into
+# .tools/; tests/conftest.py puts .tools/bin on PATH). The one place it is pinned.
+OPA_VERSION := v1.22.4
 
-.PHONY: demo test lint typecheck bench install clean system-deps
+.PHONY: demo test lint typecheck bench install clean system-deps opa
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,10 +28,13 @@ install: $(STAMP)
 system-deps:
 	@bash .ci/system-deps
 
+opa:
+	@bash .ci/install-opa $(OPA_VERSION)
+
 demo: install
 	@bash examples/demo.sh $(BIN)/mlgate
 
-test: install system-deps
+test: install system-deps opa
 	$(BIN)/python -m pytest
 	@# pytest exits 5 when it collects no test; that is a failure here.
 
@@ -40,8 +46,8 @@ typecheck: install
 	$(BIN)/mypy
 
 # All benchmarks, or some: make bench BENCH="core report"
-bench: install
+bench: install opa
 	$(BIN)/python benchmarks/run.py $(BENCH)
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .tools build dist .pytest_cache .mypy_cache .ruff_cache

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,6 +12,21 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+
+# The real OPA that `make test` installs (.ci/install-opa) comes first on PATH, so
+# every test that looks for `opa` finds the pinned one; a user's own opa otherwise.
+_TOOLS = REPO / ".tools" / "bin"
+if (_TOOLS / "opa").exists():
+    os.environ["PATH"] = f"{_TOOLS}{os.pathsep}{os.environ.get('PATH', '')}"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """In CI the real-OPA tests must run: no opa there is a failure, not skips."""
+    if os.environ.get("CI") and shutil.which("opa") is None:
+        pytest.exit(
+            "CI must run the real-OPA tests, but no opa is on PATH (make opa installs it)",
+            returncode=1,
+        )
 
 # A bundle whose decision echoes the outcome the facts ask for: it lets the CLI
 # tests drive every exit code without depending on the shipped rules.
@@ -40,8 +57,6 @@ approvals := [a |
 @pytest.fixture(autouse=True, scope="session")
 def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Keep the suite's caches out of the real home directory."""
-    import os
-
     os.environ["MLGATE_CACHE_DIR"] = str(tmp_path_factory.mktemp("mlgate-cache"))
 
 

@@ -15,9 +15,11 @@ class MlgateError(Exception):
     exit_code: ExitCode = ExitCode.ERROR
 
     def __init__(self, message: str, *, details: list[str] | None = None) -> None:
+        # One line each, whatever paths or values they were built from.
+        message = one_line(message)
         super().__init__(message)
         self.message = message
-        self.details: list[str] = list(details or [])
+        self.details: list[str] = [one_line(line) for line in details or []]
 
 
 class UsageError(MlgateError):
@@ -46,3 +48,22 @@ class EngineError(MlgateError):
 
 class UndefinedDecisionError(EngineError):
     """The decision query was undefined: the bundle produced no decision."""
+
+
+def one_line(text: str) -> str:
+    """``text`` as one printable line: control characters (a newline in a key) and
+    lone surrogates escaped as ``\\n`` / ``\\x1b`` / ``\\ud800``, so an error message
+    built from a user's paths and values can never span lines or hide a byte."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _escape(c) for c in text)
+
+
+def _escape(char: str) -> str:
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char)
+    if named:
+        return named
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"

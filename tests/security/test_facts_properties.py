@@ -18,9 +18,10 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
+from mlgate.cli.main import main
 from mlgate.errors import FactsValidationError, InputError, MlgateError
 from mlgate.facts.document import load_facts, merge_files
 from mlgate.facts.load import load_document, parse_json_text, parse_yaml_text
@@ -176,6 +177,7 @@ def test_random_bytes_load_or_are_refused(data: bytes) -> None:
 
 @FAST
 @given(json_values)
+@example({"\n\ud800": 0})  # seen once: a key with a newline made a two-line error
 def test_random_values_parse_the_same_from_json_and_yaml_or_are_refused(value: Any) -> None:
     try:
         text = json.dumps(value, allow_nan=False)  # lone surrogates included
@@ -259,3 +261,16 @@ def test_a_control_character_in_yaml_is_one_line_with_its_position() -> None:
     finally:
         path.unlink()
     assert caught.value.message == f"{path}:2:10: character #x0000 is not allowed in YAML"
+
+
+
+@pytest.mark.parametrize("key", ["\n\ud800", "a\nb", "\x1b[31mred"])
+def test_an_error_naming_a_key_with_control_characters_stays_one_line(
+    key: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "sur.json"
+    path.write_text(json.dumps({key: 0}), encoding="ascii")  # escaped in the file
+    assert main(["facts", "validate", str(path)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err and err[-1].startswith("mlgate: error: "), err
+    assert all(line.isprintable() for line in err), err  # no line break, no escape code

@@ -13,7 +13,7 @@ import sys
 
 import typer
 
-from mlgate.errors import MlgateError
+from mlgate.errors import MlgateError, one_line
 from mlgate.exitcodes import ExitCode
 
 EXIT_CODES_HELP = """\
@@ -103,9 +103,9 @@ def _modules_for(argv: list[str]) -> tuple[str, ...]:
 
 
 def _report(error: MlgateError) -> int:
-    print(f"mlgate: error: {error.message}", file=sys.stderr)
+    print(f"mlgate: error: {one_line(error.message)}", file=sys.stderr)
     for line in error.details:
-        print(f"  {line}", file=sys.stderr)
+        print(f"  {one_line(line)}", file=sys.stderr)
     return int(error.exit_code)
 
 
@@ -140,7 +140,7 @@ def _report_os_error(exc: OSError) -> int:
     else:  # an OSError no layer turned into a message: say what it was, on one line
         where = f"{type(exc).__name__}: "
     reason = exc.strerror or (str(exc).strip().splitlines() or [""])[0] or "no reason given"
-    print(f"mlgate: error: {where}{reason}", file=sys.stderr)
+    print(f"mlgate: error: {one_line(where + reason)}", file=sys.stderr)
     return int(ExitCode.ERROR)
 
 
@@ -175,7 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as usage:
         ctx = getattr(usage, "ctx", None)  # a UsageError knows its command
         where = ctx.command_path if ctx is not None else "mlgate"
-        print(f"mlgate: error: {usage.format_message()} (see {where} --help)", file=sys.stderr)
+        message = one_line(usage.format_message())
+        print(f"mlgate: error: {message} (see {where} --help)", file=sys.stderr)
         return int(usage.exit_code)
     except (KeyboardInterrupt, click.exceptions.Abort):
         print("mlgate: interrupted", file=sys.stderr)

@@ -86,7 +86,10 @@ def parse_yaml_text(text: str, name: str, *, max_depth: int = DEFAULT_MAX_DEPTH)
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         where = _mark_at(name, exc.problem_mark or exc.context_mark)
-        raise InputError(f"{where}: {exc.problem or exc.context or exc}") from None
+        problem = str(exc.problem or exc.context or exc)
+        if "maximum nesting depth" in problem:  # PyYAML 6.0.2+ stops at its own limit first
+            problem = f"nested deeper than {max_depth} levels"
+        raise InputError(f"{where}: {problem}") from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
         where = _at(text, name, exc.position) if isinstance(exc.position, int) else name
         char = (
