@@ -128,8 +128,25 @@ def test_the_author_cannot_approve_their_own_model(run: Run, keyring: Keyring, e
     approve(run, keyring, decision, "ml_lead", "priya.lead")
     code, _, err = approve(run, keyring, decision, "model_risk", "dana.ml")
     assert code == 2 and "separation of duties" in err and "dana.ml is the author" in err
-    assert approve(run, keyring, decision, "model_risk", "dana.ml", "--reject")[0] == 0
     assert check(run)[0] == 3
+
+
+def test_the_authors_rejection_blocks_in_approve_status_and_check(
+    run: Run, keyring: Keyring, env: None
+) -> None:
+    # One rule everywhere: a rejection only makes a decision stricter, so the
+    # author's own rejection is recorded, status reports it and check fails.
+    _, first, _ = check(run)
+    decision = str(first["decision_id"])
+    approve(run, keyring, decision, "ml_lead", "priya.lead")
+    approve(run, keyring, decision, "model_risk", "omar.risk")
+    assert approve(run, keyring, decision, "model_risk", "dana.ml", "--reject")[0] == 0
+    code, out, _ = run("status", decision)
+    assert code == 1 and "rejected by dana.ml" in out
+    code, doc, _ = check(run)
+    assert code == 1 and doc["outcome"] == "fail"
+    rejected = [v for v in doc["violations"] if v["control"] == "MLG-APR-002"]  # type: ignore[attr-defined]
+    assert [v["actual"]["principal"] for v in rejected] == ["dana.ml"]
 
 
 def test_an_expired_approval_does_not_count(

@@ -4,7 +4,8 @@
 #   People other than the model's author and the pipeline's actor approve the
 #   release, in the roles and numbers the tier requires. A principal counts
 #   once per role and for one role only; expired approvals do not count; a
-#   valid rejection blocks the release.
+#   valid rejection (by anyone, the author and the actor included) blocks the
+#   release.
 package mlgate.controls.approvals
 
 import data.mlgate.lib.clock
@@ -39,9 +40,14 @@ _status := {i: reason |
 	reason := _ignore_reason(a)
 }
 
+# Separation of duties keeps the author and the actor from approving; a rejection
+# only ever makes a decision stricter, so whoever may sign one, the author
+# included, blocks the release with it.
 _ignore_reason(a) := "separation of duties: the principal is the model's author" if {
+	a.decision == "approve"
 	a.principal == input.subject.author
 } else := "separation of duties: the principal is the actor running this evaluation" if {
+	a.decision == "approve"
 	a.principal == input.context.actor
 } else := "expired before the evaluation time" if {
 	expires_at := a.expires_at
@@ -135,9 +141,10 @@ ignored contains x if {
 # METADATA
 # title: No rejection by an approver
 # description: >-
-#   A valid principal (not the author, not the actor, not expired) who
-#   rejects the release blocks it, whatever their role and whatever other
-#   approvals were given.
+#   A principal who rejects the release blocks it, whatever their role and
+#   whatever other approvals were given, unless the rejection has expired. The
+#   model's author and the pipeline's actor may not approve, but their
+#   rejection blocks: a rejection only ever makes a decision stricter.
 # custom:
 #   control_id: MLG-APR-002
 #   severity: high

@@ -134,10 +134,16 @@ test_rejection_by_unrequired_role_still_blocks if {
 	{v.control | some v in vs} == {"MLG-APR-002"}
 }
 
-test_rejection_by_author_is_ignored if {
+test_rejection_by_author_blocks if {
 	inp := _facts("low", [_approve("ml_lead", "bob"), _reject("ml_lead", "alice")])
-	count(_violations(inp)) == 0
-	{x.principal | some x in _ignored(inp)} == {"alice"}
+	{[v.control, v.evidence] | some v in _violations(inp)} == {["MLG-APR-002", "/approvals/1"]}
+	count(_ignored(inp)) == 0
+}
+
+test_approval_by_author_is_ignored_but_their_rejection_blocks if {
+	inp := _facts("low", [_approve("ml_lead", "alice"), _reject("ml_lead", "alice")])
+	{v.control | some v in _violations(inp)} == {"MLG-APR-002"}
+	{[x.principal, x.reason] | some x in _ignored(inp)} == {["alice", "separation of duties: the principal is the model's author"]}
 }
 
 test_approval_for_unrequired_role_is_reported_ignored if {
