@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from mlgate.approvals.errors import ApprovalError
 from mlgate.approvals.keys import load_private_key
@@ -277,3 +279,62 @@ def test_expiry_beyond_the_policy_clock_or_any_clock_is_refused() -> None:
     for text in ("2300-01-01T00:00:00Z", "99999999999d", "3000000d"):
         with pytest.raises(ApprovalError):
             expiry(text, NOW)
+
+
+_source_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=1, max_value=10**6).map(lambda n: n * 10**400)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(_source_values)
+@example(float("nan"))  # the red team's: ValueError from canonical JSON, exit 1
+def test_any_value_in_a_records_source_is_parsed_or_refused_in_one_line(value: Any) -> None:
+    payload = new_payload(
+        Binding("d1", EVIDENCE_A, "r1", "sha256:" + "b" * 64, {"name": "m", "version": "1"}),
+        role="model_risk",
+        principal="gh-bridge",
+        signer="gh-bridge",
+        verdict="approve",
+        at="2026-11-23T11:00:00Z",
+    )
+    payload["source"] = {"reference": value}
+    record = {"payload": payload, "signature": "AAAA"}
+    try:
+        assert parse_record(record, "r.json: record 0") is record
+    except ApprovalError as exc:
+        assert "\n" not in exc.message and exc.message.startswith("r.json: record 0: ")
+
+
+def test_an_imported_record_with_nan_in_its_source_exits_2_in_one_line(
+    keyring: Keyring, log_location: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = decision_doc("n1", EVIDENCE_A)
+    _log(log_location, doc)
+    record = signed(keyring, "gh-bridge", doc, principal="omar.risk", source={"x": 1})
+    text = json.dumps(record).replace('{"x": 1}', '{"x": NaN}')
+    path = tmp_path / "nan.json"
+    path.write_text(text, encoding="utf-8")
+    code = main(
+        [
+            "approvals",
+            "import",
+            str(path),
+            "--log",
+            log_location,
+            "--principals",
+            str(keyring.principals),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert err.count("\n") == 1 and "NaN or Infinity" in err

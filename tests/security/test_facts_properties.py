@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from mlgate.cli.main import main
-from mlgate.errors import FactsValidationError, InputError, MlgateError
+from mlgate.errors import FactsValidationError, InputError, MlgateError, one_line
 from mlgate.facts.document import load_facts, merge_files
 from mlgate.facts.load import load_document, parse_json_text, parse_yaml_text
 from mlgate.facts.merge import merge
@@ -42,11 +42,16 @@ FAST = settings(
     ],
 )
 
+# Integers no float holds (JSON and YAML parse them; float() of them overflows).
+_huge_integers = st.integers(min_value=1, max_value=10**50).flatmap(
+    lambda n: st.sampled_from([n * 10**309, -n * 10**309, 2**1024 + n])
+)
 _text = st.text(st.characters(exclude_categories=()), max_size=12)  # lone surrogates too
 _scalars = (
     st.none()
     | st.booleans()
     | st.integers(min_value=-(10**30), max_value=10**30)
+    | _huge_integers
     | st.floats(allow_nan=True, allow_infinity=True)
     | _text
     | st.sampled_from(["roc_auc", "AUC", "high", "low", "approve", "2026-02-30T00:00:00Z"])
@@ -136,8 +141,9 @@ def _resolves(doc: Any, pointer: str) -> bool:
     node = doc
     for raw in pointer.lstrip("/").split("/"):
         token = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and token in node:
-            node = node[token]
+        keys = {one_line(k): k for k in node} if isinstance(node, dict) else {}
+        if isinstance(node, dict) and (token in node or token in keys):
+            node = node[token if token in node else keys[token]]
         elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
             node = node[int(token)]
         else:
@@ -263,7 +269,6 @@ def test_a_control_character_in_yaml_is_one_line_with_its_position() -> None:
     assert caught.value.message == f"{path}:2:10: character #x0000 is not allowed in YAML"
 
 
-
 @pytest.mark.parametrize("key", ["\n\ud800", "a\nb", "\x1b[31mred"])
 def test_an_error_naming_a_key_with_control_characters_stays_one_line(
     key: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -274,3 +279,37 @@ def test_an_error_naming_a_key_with_control_characters_stays_one_line(
     err = capsys.readouterr().err.splitlines()
     assert err and err[-1].startswith("mlgate: error: "), err
     assert all(line.isprintable() for line in err), err  # no line break, no escape code
+
+
+def _numeric_paths(doc: Any) -> list[tuple[Any, ...]]:
+    return [p for p in _paths(doc) if p and type(_walk(doc, p)) in (int, float)]
+
+
+@FAST
+@given(
+    st.sampled_from(seeds()).flatmap(
+        lambda doc: st.tuples(st.just(doc), st.sampled_from(_numeric_paths(doc) or [()]))
+    ),
+    _huge_integers | st.sampled_from([float("nan"), float("inf"), float("-inf")]),
+    st.sampled_from([".json", ".yaml"]),
+)
+@example((seeds()[0], ("metrics", 0, "value")), 10**400, ".json")  # the red team's: exit 1
+def test_a_number_no_float_holds_in_any_numeric_fact_is_invalid_facts(
+    case: tuple[dict[str, Any], tuple[Any, ...]], number: Any, suffix: str
+) -> None:
+    """Every numeric fact (metric values, fairness ratios, robustness values, baseline
+    metrics...) given a huge integer, NaN or infinity: invalid facts naming its
+    pointer, through the library and through the CLI (exit 2, never a traceback)."""
+    seed, path = case
+    assume(path)
+    doc = _set(json.loads(json.dumps(seed)), path, number)
+    text = json.dumps(doc) if suffix == ".json" else yaml.safe_dump(doc, allow_unicode=True)
+    file = _write(text, suffix)
+    try:
+        with pytest.raises(FactsValidationError) as caught:
+            load_facts([file])
+        pointer = "/" + "/".join(str(step) for step in path)
+        assert any(line.startswith(pointer + ":") for line in caught.value.details)
+        assert main(["facts", "validate", str(file)]) == 2
+    finally:
+        file.unlink()

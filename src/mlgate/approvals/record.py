@@ -134,6 +134,12 @@ def check_payload(payload: Any, where: str) -> dict[str, Any]:
         raise ApprovalError(f"{where}: subject must map names to strings")
     if "source" in payload and not isinstance(payload["source"], dict):
         raise ApprovalError(f"{where}: source must be an object")
+    try:  # the signature is over canonical JSON: a value JSON cannot carry has none
+        canonical_json(payload)
+    except ValueError:
+        raise ApprovalError(
+            f"{where}: the payload holds NaN or Infinity, which JSON cannot carry"
+        ) from None
     for key in ("role", "principal", "signer"):
         if payload[key] != fold(payload[key]):  # as new_payload writes them: they compare
             raise ApprovalError(

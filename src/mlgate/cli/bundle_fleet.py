@@ -59,6 +59,8 @@ def serve(
             token = token_file.read_text("utf-8").strip()
         except OSError as exc:
             raise InputError(f"{token_file}: cannot read token ({exc.strerror})") from None
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{token_file}: the token is not UTF-8 text ({exc.reason})") from None
         if not token:  # an empty token would turn authentication off
             raise InputError(f"{token_file}: the token is empty")
     catalog = Catalog(

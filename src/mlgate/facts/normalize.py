@@ -18,6 +18,7 @@ not modified; a new document is returned.
 from __future__ import annotations
 
 import math
+import sys
 import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal
@@ -113,5 +114,17 @@ def _items(obj: Any, key: str) -> Iterator[dict[str, Any]]:
 
 
 def finite_number(value: Any) -> TypeGuard[float]:
-    """A real number (not a boolean), neither NaN nor infinite."""
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    """A real number (not a boolean), neither NaN nor infinite, nor an integer too large
+    for a float (what every engine compares numbers as)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return not beyond_float(value) and math.isfinite(value)
+
+
+def beyond_float(value: Any) -> bool:
+    """An integer whose magnitude no float holds (above about 1.8e308): JSON and YAML
+    parse it, but a policy cannot compare it (and ``float()`` of it overflows)."""
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) > _FLOAT_MAX
+
+
+_FLOAT_MAX = sys.float_info.max

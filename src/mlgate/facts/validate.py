@@ -25,7 +25,7 @@ from typing import Any
 from mlgate._fastschema import surely_valid
 from mlgate.canonical import show
 from mlgate.facts.metrics import MetricSpec, lookup
-from mlgate.facts.normalize import degradation, finite_number
+from mlgate.facts.normalize import beyond_float, degradation, finite_number
 from mlgate.resources import load_schema
 
 FACTS_SCHEMA = "facts.schema.json"
@@ -129,6 +129,8 @@ def _non_finite(doc: Any) -> Iterator[Problem]:
         node, path = stack.pop()
         if isinstance(node, float) and not math.isfinite(node):
             yield Problem(pointer(path), f"{show(node)} is not a finite number")
+        elif beyond_float(node):
+            yield Problem(pointer(path), f"{_digits(node)} is too large a number (above 1.8e308)")
         elif isinstance(node, dict):
             stack.extend((v, (*path, k)) for k, v in node.items())
         elif isinstance(node, list):
@@ -148,6 +150,8 @@ def _scan(doc: Any) -> tuple[bool, bool]:
                 unreal_date = True
         elif isinstance(node, float):
             non_finite = non_finite or not math.isfinite(node)
+        elif isinstance(node, int):
+            non_finite = non_finite or beyond_float(node)
         elif isinstance(node, dict):
             stack.extend(node.values())
         elif isinstance(node, list):
@@ -296,3 +300,9 @@ def _validator() -> Any:
                 yield ValidationError(reason, validator="date")
 
     return validators.extend(Draft202012Validator, {"pattern": pattern})(schema)
+
+
+def _digits(number: int) -> str:
+    """A huge integer by its size, never its hundreds of digits (``str`` refuses over 4300)."""
+    digits = int(abs(number).bit_length() * 0.30103) + 1
+    return f"{'-' if number < 0 else ''}an integer of about {digits} digits"
