@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mlgate.bundles.reach import entry_package, package_of
+from mlgate.bundles.trusted import open_bundle
 from mlgate.engine.base import DECISION_QUERY
 from mlgate.errors import BundleError
 
 if TYPE_CHECKING:
+    from mlgate.bundles.catalog import Verification
     from mlgate.bundles.model import Bundle
     from mlgate.decisions.model import Decision
     from mlgate.engine.select import EngineOptions
@@ -65,20 +67,21 @@ def check(
     engine: EngineOptions | None = None,
     evaluated_at: str | None = None,
     amend: Callable[[dict[str, Any], Bundle], dict[str, Any]] | None = None,
+    verification: Verification | None = None,
 ) -> Checked:
     """Decide on the facts in ``facts_paths`` (merged) with the bundle given.
 
     ``amend`` (optional) returns the facts document to evaluate from the loaded
     one and the bundle: ``mlgate check`` uses it to put the verified approvals
-    from the decision log into ``approvals``.
+    from the decision log into ``approvals``. With ``verification`` the bundle must
+    carry a signature that key verifies, else nothing is decided.
     """
-    from mlgate.bundles.load import load_bundle
     from mlgate.decisions.evaluate import decide
     from mlgate.engine.select import EngineOptions, open_engine, resolve_name
     from mlgate.facts.document import load_facts
 
     options = engine or EngineOptions()
-    bundle = load_bundle(bundle_location or default_bundle())
+    bundle = open_bundle(bundle_location or default_bundle(), verification)
     require_entry_point(bundle)
     # The embedded engine changes nothing outside this process, so it opens first:
     # its worker loads the bundle while this process reads the facts. An OPA

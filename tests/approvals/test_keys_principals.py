@@ -96,18 +96,17 @@ def test_bad_principals_files_are_refused(tmp_path: Path, body: str, message: st
         load_principals(_write(tmp_path, body))
 
 
-def test_principals_file_is_found_by_option_env_or_beside_the_bundle(
+def test_principals_file_is_found_by_option_or_env(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    bundle = tmp_path / "bundle"
-    bundle.mkdir()
-    assert locate(None, bundle) is None
-    (bundle / "principals.yaml").write_text("x")
-    assert locate(None, bundle) == bundle / "principals.yaml"
+    monkeypatch.delenv("MLGATE_PRINCIPALS", raising=False)
+    assert locate(None) is None
+    named = tmp_path / "principals.yaml"
+    named.write_text("x")
     monkeypatch.setenv("MLGATE_PRINCIPALS", str(tmp_path / "env.yaml"))
     with pytest.raises(ApprovalError, match="not found"):
-        locate(None, bundle)
-    assert locate(str(bundle / "principals.yaml"), None) == bundle / "principals.yaml"
+        locate(None)
+    assert locate(str(named)) == named
 
 
 def test_generate_creates_a_private_key_directory(tmp_path: Path) -> None:

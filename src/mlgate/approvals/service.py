@@ -24,6 +24,8 @@ from mlgate.approvals.verify import (
     parse_time,
     trust_problem,
 )
+from mlgate.facts.identity import same_person
+from mlgate.facts.normalize import fold
 from mlgate.logstore.entry import approval_entry
 from mlgate.logstore.lookup import approval_records, find_decision
 
@@ -133,17 +135,21 @@ def _check_approvable(decision: dict[str, Any], decision_id: str, role: str) -> 
 
 
 def _refuse_author(logged: dict[str, Any], principal: str) -> None:
-    """Separation of duties: the model's author does not approve it (the policy would
-    not count it, and `status` would disagree with `check`)."""
-    from mlgate.facts.normalize import fold
-
+    """Separation of duties: the model's author, or a principal whose id looks like
+    the author's, does not approve it (the policy would not count it, and `status`
+    would disagree with `check`). The author's rejection is recorded: it blocks."""
     facts = logged.get("facts")
     subject = facts.get("subject") if isinstance(facts, dict) else None
     author = subject.get("author") if isinstance(subject, dict) else None
-    if isinstance(author, str) and fold(author) == fold(principal):
+    if isinstance(author, str) and same_person(author, principal):
+        who = (
+            "the author of the model"
+            if fold(author) == fold(principal)
+            else f"a look-alike of the model's author {author!r}"
+        )
         raise ApprovalError(
-            f"{principal} is the author of the model: separation of duties forbids an "
-            "approval by the author (a rejection is allowed)"
+            f"{principal} is {who}: separation of duties forbids "
+            "an approval by the author (a rejection is recorded, and blocks the release)"
         )
 
 

@@ -28,7 +28,15 @@ _HEADER_ALLOWANCE = 1024  # per entry: a tar header block and padding
 _CHUNK = 1024 * 1024
 
 
+# Read beside the policies, so that the same bundle decides the same way as a
+# directory and as an archive, under one digest: the principals who may sign
+# approvals (``mlgate.approvals.principals``), at the bundle's root only.
+PRINCIPALS_FILE = "principals.yaml"
+
+
 def _wanted(rel: str) -> bool:
+    if rel == PRINCIPALS_FILE:
+        return True
     name = PurePosixPath(rel).name
     return name in (".manifest", ".signatures.json") or (
         name.endswith(_BUNDLE_SUFFIXES) and (name.endswith(".rego") or name.startswith("data."))

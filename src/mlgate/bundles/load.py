@@ -11,7 +11,7 @@ import json
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from mlgate.bundles.archive import read_directory, read_tarball
+from mlgate.bundles.archive import PRINCIPALS_FILE, read_directory, read_tarball
 from mlgate.bundles.digest import bundle_digest
 from mlgate.bundles.model import Bundle, Manifest
 from mlgate.errors import BundleError
@@ -60,6 +60,7 @@ def bundle_from_files(files: dict[str, bytes], *, source: str) -> Bundle:
         data=data,
         digest=bundle_digest(files),
         test_modules=tests,
+        principals=files.get(PRINCIPALS_FILE),
     )
 
 

@@ -38,6 +38,9 @@ class Bundle:
     data: dict[str, Any]
     digest: str
     test_modules: dict[str, str] = field(default_factory=dict)
+    # The bundle's own principals file (``principals.yaml`` at its root), raw; the
+    # digest covers it, so the principals who may sign travel with the rules.
+    principals: bytes | None = None
 
     @property
     def revision(self) -> str:

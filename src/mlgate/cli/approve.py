@@ -20,7 +20,7 @@ def _principals(path: str | None) -> Principals:
     from mlgate.approvals.errors import ApprovalError
     from mlgate.approvals.principals import load_principals, locate
 
-    found = locate(path, None)
+    found = locate(path)
     if found is None:
         raise ApprovalError("no principals file: give --principals FILE or set MLGATE_PRINCIPALS")
     return load_principals(found)
@@ -131,7 +131,7 @@ def status(
     from mlgate.approvals.verify import utc_now
     from mlgate.logstore.open import open_store
 
-    found = locate(principals, None)
+    found = locate(principals)
     trusted = load_principals(found) if found else None
     store = open_store(log, create=False)
     try:

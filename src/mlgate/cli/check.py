@@ -9,7 +9,17 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from mlgate.cli.decide_options import AT, BUNDLE, TIMEOUT, output_option
+from mlgate.cli.decide_options import (
+    ALG,
+    AT,
+    BUNDLE,
+    KEY_ID,
+    SCOPE,
+    TIMEOUT,
+    VERIFICATION_KEY,
+    output_option,
+    verification,
+)
 from mlgate.cli.opa_options import OPA_CA_CERT, OPA_CLIENT_CERT, OPA_CLIENT_KEY, OPA_TOKEN_FILE
 from mlgate.report.base import OutputFormat
 
@@ -23,6 +33,10 @@ def check(
         ..., "--facts", "-f", help="Facts document (JSON or YAML); repeat to merge several."
     ),
     bundle: str | None = BUNDLE,
+    verification_key: Path | None = VERIFICATION_KEY,
+    key_id: str = KEY_ID,
+    alg: str | None = ALG,
+    scope: str = SCOPE,
     engine: str | None = typer.Option(
         None,
         "--engine",
@@ -106,6 +120,7 @@ def check(
     from mlgate.report.detailed import attach_details
 
     evaluated_at = evaluation_time(at)  # now, unless --at says otherwise: never the facts'
+    required = verification(verification_key, key_id, alg, scope)
     options = EngineOptions.from_env(
         engine,
         opa_url,
@@ -153,6 +168,7 @@ def check(
             engine=options,
             evaluated_at=evaluated_at,
             principals=principals,
+            verification=required,
         )
         decision = finish(unlogged)
     else:
@@ -166,6 +182,7 @@ def check(
             log=log,
             principals=principals,
             finish=finish,
+            verification=required,
         ).decision
     if not emit_all(decision, targets, color=use_color()):
         for warning in decision.warnings:

@@ -4,9 +4,15 @@ evaluation time, the timeout."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import typer
+
+from mlgate.bundles.catalog import Verification
+from mlgate.bundles.jws import load_key
+from mlgate.bundles.trusted import ENV_KEY, ENV_KEY_ID
+from mlgate.errors import UsageError
 
 BUNDLE = typer.Option(
     None, "--bundle", "-b", help="Policy bundle directory or .tar.gz [default: shipped bundle]."
@@ -20,6 +26,32 @@ AT = typer.Option(
     "never the facts' time].",
 )
 TIMEOUT = typer.Option(None, "--timeout", help="Seconds an engine call may take [default 30].")
+VERIFICATION_KEY = typer.Option(
+    None,
+    "--verification-key",
+    envvar=ENV_KEY,
+    help="Decide only with a bundle signed for this key (PEM public key or certificate, or "
+    f"the HS256 secret file); an unsigned or changed bundle exits 2 [env {ENV_KEY}].",
+)
+KEY_ID = typer.Option(
+    "",
+    "--key-id",
+    envvar=ENV_KEY_ID,
+    help=f"With --verification-key: the key id the signature must name [env {ENV_KEY_ID}].",
+)
+ALG = typer.Option(
+    None, "--alg", help="With --verification-key: RS256 | ES256 | HS256 [default: from the key]."
+)
+SCOPE = typer.Option("", "--scope", help="With --verification-key: the signature scope.")
+
+
+def verification(key: Path | None, key_id: str, alg: str | None, scope: str) -> Verification | None:
+    """``--verification-key`` and its companions, or ``None`` when no key is required."""
+    if key is None:
+        if alg or scope or key_id:
+            raise UsageError("--key-id, --alg and --scope need --verification-key")
+        return None
+    return Verification(load_key(key, alg, for_signing=False), key_id, scope)
 
 
 def output_option(example: str) -> Any:

@@ -8,7 +8,19 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from mlgate.cli.decide_options import AT, BUNDLE, TIMEOUT, output_option
+from mlgate.bundles.trusted import open_bundle, require_digest
+from mlgate.cli.decide_options import (
+    ALG,
+    AT,
+    BUNDLE,
+    KEY_ID,
+    SCOPE,
+    TIMEOUT,
+    VERIFICATION_KEY,
+    output_option,
+    verification,
+)
+from mlgate.gate import default_bundle
 from mlgate.report.base import OutputFormat
 
 if TYPE_CHECKING:
@@ -54,6 +66,10 @@ def monitor(
         None, "--window-days", help="Trailing window in days [default: the tier's window.days]."
     ),
     bundle: str | None = BUNDLE,
+    verification_key: Path | None = VERIFICATION_KEY,
+    key_id: str = KEY_ID,
+    alg: str | None = ALG,
+    scope: str = SCOPE,
     engine: str | None = _ENGINE,
     opa_url: str | None = _OPA_URL,
     output_format: OutputFormat = _FORMAT,
@@ -82,6 +98,8 @@ def monitor(
     from mlgate.report.detailed import attach_details
 
     targets = parse_targets(output, output_format)
+    required = verification(verification_key, key_id, alg, scope)
+    verified = open_bundle(bundle or default_bundle(), required) if required else None
     inputs = Inputs(
         series=[SeriesSpec.parse(s) for s in series],
         baselines=[SeriesSpec.parse(s) for s in baseline],
@@ -96,6 +114,8 @@ def monitor(
         evaluated_at=evaluation_time(at),
         window_days=window_days,
     )
+    if verified is not None:  # the bundle decided with is the one verified
+        require_digest(checked.bundle, verified)
     store = _open_log(log)  # only once there is a decision: bad input leaves no log file
     if store is not None:
         try:

@@ -8,12 +8,17 @@ from pathlib import Path
 
 import typer
 
-from mlgate.cli.decide_options import AT
+from mlgate.bundles.trusted import open_bundle
+from mlgate.cli.decide_options import ALG, AT, KEY_ID, SCOPE, VERIFICATION_KEY, verification
 from mlgate.errors import UsageError
 
 
 def recertify(
     bundle: str = typer.Option(..., "--bundle", "-b", help="The new policy bundle."),
+    verification_key: Path | None = VERIFICATION_KEY,
+    key_id: str = KEY_ID,
+    alg: str | None = ALG,
+    scope: str = SCOPE,
     facts_dir: Path | None = typer.Option(
         None, "--facts-dir", help="A directory of facts files, one per production model."
     ),
@@ -71,6 +76,9 @@ def recertify(
     if (facts_dir is None) == (mlflow_registry is None):
         raise UsageError("give exactly one of --facts-dir DIR and --mlflow-registry URI")
     timeout = check_timeout(timeout)
+    required = verification(verification_key, key_id, alg, scope)
+    if required is not None:  # before any worker reads it, as `opa run --verification-key`
+        open_bundle(bundle, required)
     evaluated_at = evaluation_time(at)
     check_evaluation_time(evaluated_at)
     if no_log and log is not None:

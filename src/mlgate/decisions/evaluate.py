@@ -21,6 +21,7 @@ from mlgate.decisions.evidence import source_of
 from mlgate.decisions.model import SCHEMA_VERSION, Decision
 from mlgate.engine.base import DECISION_QUERY
 from mlgate.errors import EngineError
+from mlgate.facts.identity import unify_people
 
 if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle
@@ -102,13 +103,16 @@ def evaluation_time(at: str | None) -> str | None:
 
 
 def prepare_input(facts: dict[str, Any], evaluated_at: str | None = None) -> dict[str, Any]:
-    """The engine input: the facts with ``context.evaluated_at`` always set.
+    """The engine input: the facts with ``context.evaluated_at`` always set, and each
+    approval's principal that looks like the author, the actor or an earlier
+    approver (``facts.identity``) written as that person.
 
-    Only the top level and ``context`` are copied (the only parts changed);
-    the other sections are shared with ``facts``, so nothing may change them.
+    Only the top level, ``context`` and changed approvals are copied (the only
+    parts changed); the other sections are shared with ``facts``, so nothing may
+    change them.
     """
     check_evaluation_time(evaluated_at)
-    doc = dict(facts)
+    doc = dict(unify_people(facts))
     given = doc.get("context")
     context = doc["context"] = dict(given) if isinstance(given, dict) else {}
     if evaluated_at is not None:

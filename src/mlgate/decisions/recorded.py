@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mlgate.approvals.principals import Principals
+    from mlgate.bundles.catalog import Verification
     from mlgate.bundles.model import Bundle
     from mlgate.decisions.model import Decision
     from mlgate.engine.select import EngineOptions
@@ -52,6 +53,7 @@ def check_and_record(
     log: str | None = None,
     principals: str | Path | None = None,
     finish: Callable[[Checked], Decision] | None = None,
+    verification: Verification | None = None,
 ) -> Recorded:
     """Gather approvals, decide, let ``finish`` complete the decision, then record it."""
     from dataclasses import replace
@@ -64,9 +66,11 @@ def check_and_record(
         state = _State()
 
         def amend(doc: dict[str, Any], bundle: Bundle) -> dict[str, Any]:
-            return _amend(store, doc, bundle, bundle_location, principals, state)
+            return _amend(store, doc, bundle, principals, state)
 
-        checked = _checked(facts_paths, bundle_location, engine, evaluated_at, amend, state)
+        checked = _checked(
+            facts_paths, bundle_location, engine, evaluated_at, amend, state, verification
+        )
         if finish is not None:
             checked = replace(checked, decision=finish(checked))
         actor = default_actor(checked.facts)
@@ -81,7 +85,6 @@ def _amend(
     store: LogStore,
     doc: dict[str, Any],
     bundle: Bundle,
-    bundle_location: str | Path | None,
     principals_path: str | Path | None,
     state: _State,
 ) -> dict[str, Any]:
@@ -92,7 +95,7 @@ def _amend(
     from mlgate.logstore.mask import configured_rules
 
     state.mask = configured_rules(bundle.data)
-    principals = _principals(principals_path, bundle_location)
+    principals = _principals(principals_path, bundle)
     subject = doc.get("subject") or {}
     binding = Binding(
         decision_id="",
@@ -118,6 +121,7 @@ def check_unlogged(
     engine: EngineOptions | None = None,
     evaluated_at: str | None = None,
     principals: str | Path | None = None,
+    verification: Verification | None = None,
 ) -> Checked:
     """``check --no-log``: no log is read or written, so no signed approval can be
     gathered; with a principals file the facts' own (unsigned) approvals still do not
@@ -126,12 +130,12 @@ def check_unlogged(
     state = _State()
 
     def amend(doc: dict[str, Any], bundle: Bundle) -> dict[str, Any]:
-        if _principals(principals, bundle_location) is None:  # a broken file is an error
+        if _principals(principals, bundle) is None:  # a broken file is an error
             return doc
         _warn_unsigned(doc, state)
         return {**doc, "approvals": []} if "approvals" in doc else doc
 
-    return _checked(facts_paths, bundle_location, engine, evaluated_at, amend, state)
+    return _checked(facts_paths, bundle_location, engine, evaluated_at, amend, state, verification)
 
 
 def _checked(
@@ -141,6 +145,7 @@ def _checked(
     evaluated_at: str | None,
     amend: Callable[[dict[str, Any], Bundle], dict[str, Any]],
     state: _State,
+    verification: Verification | None = None,
 ) -> Checked:
     """``gate.check`` with ``amend``, and the warnings gathering approvals gave added to
     its decision."""
@@ -155,6 +160,7 @@ def _checked(
         engine=engine,
         evaluated_at=evaluated_at,
         amend=amend,
+        verification=verification,
     )
     if not state.warnings:
         return checked
@@ -164,13 +170,11 @@ def _checked(
     return replace(checked, decision=decided)
 
 
-def _principals(path: str | Path | None, bundle_location: str | Path | None) -> Principals | None:
-    """The principals file given, found by default, or ``None`` when there is none."""
-    from mlgate.approvals.principals import load_principals, locate
-    from mlgate.gate import default_bundle
+def _principals(path: str | Path | None, bundle: Bundle) -> Principals | None:
+    """The principals the bundle carries or the file given, or ``None`` when there are none."""
+    from mlgate.approvals.principals import for_bundle
 
-    found = locate(path, bundle_location or default_bundle())
-    return load_principals(found) if found else None
+    return for_bundle(path, bundle)
 
 
 def _warn_unsigned(doc: dict[str, Any], state: _State) -> None:

@@ -24,6 +24,7 @@ from typing import Any
 
 from mlgate._fastschema import surely_valid
 from mlgate.canonical import show
+from mlgate.facts.identity import identity_problem, people
 from mlgate.facts.metrics import MetricSpec, lookup
 from mlgate.facts.normalize import beyond_float, degradation, finite_number
 from mlgate.resources import load_schema
@@ -78,6 +79,7 @@ def validate(doc: Any, *, partial: bool = False) -> Report:
         problems.update(_non_finite(doc))
     problems.update(_out_of_range(doc))
     problems.update(_inconsistent(doc))
+    problems.update(_look_alike_names(doc))
     return Report(sorted(problems, key=_sort_key), _unknown_sections(doc))
 
 
@@ -306,3 +308,11 @@ def _digits(number: int) -> str:
     """A huge integer by its size, never its hundreds of digits (``str`` refuses over 4300)."""
     digits = int(abs(number).bit_length() * 0.30103) + 1
     return f"{'-' if number < 0 else ''}an integer of about {digits} digits"
+
+
+def _look_alike_names(doc: Any) -> Iterator[Problem]:
+    """A person's name written in several scripts (a Latin name with a Cyrillic letter)."""
+    for path, name in people(doc):
+        problem = identity_problem(name)
+        if problem:
+            yield Problem(pointer(path), f"{show(name)} {problem}")
