@@ -53,11 +53,15 @@ def verify(log: str | None = typer.Option(None, "--log", help=LOG_HELP)) -> None
         try:
             with store.snapshot():
                 report = verify_rows(store.rows(), store.head())
+                planted = store.schema_problem()  # a trigger changes records only later
         finally:
             store.close()
     except CorruptLogError as exc:  # a removed table, a head that is not a seq and a hash
         print(f"TAMPERED: {exc.message}", file=sys.stderr)
         raise typer.Exit(1) from None
+    if planted:
+        print(f"TAMPERED: the log's schema holds {planted}", file=sys.stderr)
+        raise typer.Exit(1)
     if report.ok:
         print(f"ok: {report.count} record(s), chain intact, head {report.head}")
         return

@@ -82,4 +82,9 @@ class LogStore(Protocol):
         """Reads inside see one consistent state of the log."""
         ...
 
+    def schema_problem(self) -> str | None:
+        """What mlgate did not create in the log's schema (a trigger, a view, a column),
+        or ``None`` (``logstore.schema``)."""
+        ...
+
     def close(self) -> None: ...

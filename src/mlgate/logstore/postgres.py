@@ -16,6 +16,7 @@ from typing import Any
 from mlgate.logstore._sql import SqlStore, check_tables, schema
 from mlgate.logstore.chain import GENESIS, Row
 from mlgate.logstore.errors import LogStoreError
+from mlgate.logstore.schema import postgres_problem
 
 CONNECT_TIMEOUT_S = 5
 _SCHEMA_LOCK = 0x6D6C67617465  # "mlgate"
@@ -62,6 +63,10 @@ class PostgresStore(SqlStore):
             conn.close()
             raise
         return store
+
+    def schema_problem(self) -> str | None:
+        """What is attached to the log's tables that mlgate did not create, or ``None``."""
+        return postgres_problem(self._conn.cursor())
 
     def _check_tables(self, create: bool) -> None:
         """A reader needs both log tables; one of the two alone is a tampered log."""

@@ -19,6 +19,7 @@ from typing import Any
 from mlgate.logstore._sql import SqlStore, check_tables, schema
 from mlgate.logstore.chain import Row
 from mlgate.logstore.errors import LogStoreError
+from mlgate.logstore.schema import sqlite_problem
 
 BUSY_TIMEOUT_S = 60.0
 
@@ -55,6 +56,10 @@ class SqliteStore(SqlStore):
             conn.close()
             raise
         return store
+
+    def schema_problem(self) -> str | None:
+        """What in this file mlgate did not create (a trigger, a view...), or ``None``."""
+        return sqlite_problem(self._conn)
 
     def _setup(self, create: bool) -> None:
         # Look before touching anything: another program's database, or a log whose
