@@ -307,7 +307,7 @@ def _validator() -> Any:
 def _digits(number: int) -> str:
     """A huge integer by its size, never its hundreds of digits (``str`` refuses over 4300)."""
     digits = int(abs(number).bit_length() * 0.30103) + 1
-    return f"{'-' if number < 0 else ''}an integer of about {digits} digits"
+    return f"{'a negative' if number < 0 else 'an'} integer of about {digits} digits"
 
 
 def _look_alike_names(doc: Any) -> Iterator[Problem]:
