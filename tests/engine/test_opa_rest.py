@@ -19,7 +19,8 @@ import requests
 
 from mlgate.bundles.model import Bundle
 from mlgate.engine.base import DECISION_QUERY, Engine
-from mlgate.engine.opa_rest import OpaRestEngine, data_documents, query_path
+from mlgate.engine.opa_push import data_documents
+from mlgate.engine.opa_rest import OpaRestEngine, query_path
 from mlgate.errors import BundleError, EngineError, UndefinedDecisionError, UsageError
 from tests.engine.conftest import ACCURACY_REGO, MakeBundle, OpaURL
 from tests.opa_double import DOUBLE_VERSION, OpaDouble

@@ -1,31 +1,30 @@
 """Evaluate against an OPA server over its REST API (OPA's ``docs/rest-api.md``).
 
-``push=True`` loads the bundle first: each module by ``PUT /v1/policies/<id>``
-with the stable id ``mlgate/<hash of bundle source>/<path>`` (a new push of the
-same source replaces them and deletes modules the bundle no longer has), the
-data by ``PUT /v1/data/<path>`` at leaf paths (``data_documents``). ``push=False``
-expects the bundle loaded already (OPA's bundle service): ``GET /health?bundles``
-must answer 200, and every answer's ``provenance.bundles`` must name the
-local bundle's revision (else the decision would record rules OPA did not
-run). ``evaluate`` is ``POST /v1/data/<path>``; no ``result`` means
-undefined. The version comes from the Data API's ``provenance`` (``/health`` has
-none, ``/v1/status`` needs the status plugin), so it is "unknown" until the first
-answer. ``close`` leaves pushed policies in place (the next push replaces them
-and another gate may be using them); ``unload`` deletes them. When OPA refuses
-part of a push, ``restore`` puts back the policies and data documents it
-served before (read first), so a failed push leaves OPA as it was. TLS, client
-certificates, the bearer token and retries on 429/503: ``opa_conn``.
+``push=True`` loads the bundle first (``opa_push``: one module per
+``PUT /v1/policies/mlgate/<path>``, in dependency order, data documents at
+their leaf paths, the ``mlgate/`` modules of an earlier bundle deleted).
+``push=False`` expects the bundle loaded already (OPA's bundle service):
+``GET /health?bundles`` must answer 200, and every answer's
+``provenance.bundles`` must name the local bundle's revision (else the
+decision would record rules OPA did not run). ``evaluate`` is
+``POST /v1/data/<path>``; no ``result`` means undefined. The version comes from
+the Data API's ``provenance`` (``/health`` has none, ``/v1/status`` needs the
+status plugin), so it is "unknown" until the first answer. ``close`` leaves
+pushed policies in place (the next push replaces them); ``unload`` deletes
+them. When OPA refuses part of a push, ``restore`` puts back what it served
+before, so a failed push leaves OPA as it was. TLS, client certificates, the
+bearer token and retries on 429/503: ``opa_conn``.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import re
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
+from mlgate.engine import opa_push
 from mlgate.engine.base import DEFAULT_TIMEOUT_S, EngineInfo
 from mlgate.engine.opa_conn import RETRY_STATUSES, OpaConnection
 from mlgate.engine.opa_tls import exception_chain, tls_reason
@@ -38,7 +37,6 @@ if TYPE_CHECKING:
 
 ENGINE_NAME = "opa-url"
 _QUERY = re.compile(r"data(\.[A-Za-z_][A-Za-z0-9_]*)+")
-_PACKAGE = re.compile(r"^\s*package\s+([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)", re.M)
 _EXCERPT = 160
 
 
@@ -49,36 +47,6 @@ def query_path(query: str) -> str:
             f"an OPA engine evaluates a data reference such as data.mlgate.decision, not {query!r}"
         )
     return "/".join(query.split(".")[1:])
-
-
-def data_documents(bundle: Bundle) -> list[tuple[tuple[str, ...], Any]]:
-    """Split the bundle's data into ``(path, value)`` documents to ``PUT`` one by one.
-
-    OPA merges base documents and rules under a shared prefix (``data.mlgate``
-    holds both ``thresholds`` and ``decision``) and rejects a write only when a
-    document would sit at a rule's path (400, "conflicting rule for data path").
-    But ``PUT /v1/data/mlgate`` replaces the whole ``mlgate`` base tree, so a key
-    path that leads to a package is descended into and everything else is
-    written at its own leaf (``/v1/data/mlgate/thresholds``).
-    """
-    prefixes = {p[:i] for p in _packages(bundle) for i in range(1, len(p) + 1)}
-    out: list[tuple[tuple[str, ...], Any]] = []
-
-    def walk(path: tuple[str, ...], node: dict[str, Any]) -> None:
-        for key, value in node.items():
-            sub = (*path, str(key))
-            if sub in prefixes and isinstance(value, dict):
-                walk(sub, value)
-            else:
-                out.append((sub, value))
-
-    walk((), bundle.data)
-    return out
-
-
-def _packages(bundle: Bundle) -> set[tuple[str, ...]]:
-    found = (_PACKAGE.search(src) for src in bundle.modules.values())
-    return {tuple(m.group(1).split(".")) for m in found if m}
 
 
 def format_opa_errors(errors: Any) -> list[str]:
@@ -165,12 +133,7 @@ class OpaRestEngine:
         self._headers = conn.headers()
         self.info = EngineInfo(ENGINE_NAME, "unknown", self.location)
         self.last_decision_id: str | None = None
-        self.pushed_policies: list[str] = []
-        self.pushed_data: list[str] = []
-        self._names: dict[str, str] = {}  # policy id -> bundle path
-        # How to undo each write of a push, in the order they were made:
-        # (method, path, body, content type); DELETE where nothing was there before.
-        self._undo: list[tuple[str, str, bytes | None, str | None]] = []
+        self._pushed = opa_push.PushLog()  # what a push wrote, and how to undo it
         # push=False: the bundle revision OPA must be serving, checked on every answer
         # (its bundle service may activate another revision at any time).
         self.expected_revision: str | None = None
@@ -266,65 +229,26 @@ class OpaRestEngine:
         if self._owns_session:
             self._session.close()
 
+    @property
+    def pushed_policies(self) -> list[str]:
+        return list(self._pushed.policies)
+
+    @property
+    def pushed_data(self) -> list[str]:
+        return list(self._pushed.data)
+
     def unload(self) -> None:
         """Delete the policies and data documents this engine pushed."""
-        for what in [
-            *(f"policies/{quote(p)}" for p in reversed(self.pushed_policies)),
-            *(f"data/{d}" for d in self.pushed_data),
-        ]:
-            self._ask("DELETE", f"/v1/{what}", f"DELETE /v1/{what}", missing_ok=True)
-        self.pushed_policies, self.pushed_data = [], []
+        opa_push.unload(self._ask, self._pushed)
 
     def restore(self) -> None:
         """Undo the last push, last write first: each step returns OPA to a state it
         accepted during the push, ending with what it served before (used when OPA
         refuses part of a push). An undo OPA refuses raises ``EngineError``."""
-        for method, path, body, ctype in reversed(self._undo):
-            if method == "DELETE":
-                self._ask("DELETE", path, f"DELETE {path}", missing_ok=True)
-            else:
-                self._ask("PUT", path, f"restoring {path}", body, ctype)
-        self.pushed_policies, self.pushed_data, self._undo = [], [], []
+        opa_push.restore(self._ask, self._pushed)
 
-    # -- pushing ---------------------------------------------------------------------
     def _push(self, bundle: Bundle) -> None:
-        prefix = f"mlgate/{hashlib.sha256(bundle.source.encode()).hexdigest()[:12]}/"
-        listing = self._ask("GET", "/v1/policies", "the policy listing").get("result")
-        # id -> its raw text (None when OPA gave none: its undo can only delete)
-        raws: dict[str, str | None] = {
-            str(p.get("id")): p["raw"] if isinstance(p.get("raw"), str) else None
-            for p in listing or []
-            if isinstance(p, dict)
-        }
-        self._names = {prefix + path: path for path in bundle.modules}
-        self._undo = []
-        for path, source in sorted(bundle.modules.items()):
-            pid = prefix + path
-            self._remember(f"/v1/policies/{quote(pid)}", raws.get(pid), "text/plain")
-            put = ("PUT", f"/v1/policies/{quote(pid)}", f"policy {path}")
-            self._ask(*put, source.encode(), "text/plain", bundle=True)
-            self.pushed_policies.append(pid)
-        for pid in sorted(i for i in raws.keys() - self._names.keys() if i.startswith(prefix)):
-            self._remember(f"/v1/policies/{quote(pid)}", raws.get(pid), "text/plain")
-            self._ask(
-                "DELETE", f"/v1/policies/{quote(pid)}", f"stale policy {pid}", missing_ok=True
-            )
-        for doc_path, value in data_documents(bundle):
-            url_path = "/".join(quote(k, safe="") for k in doc_path)
-            what = f"data.{'.'.join(doc_path)}"
-            before = self._ask("GET", f"/v1/data/{url_path}", what)
-            previous = json.dumps(before["result"], allow_nan=False) if "result" in before else None
-            self._remember(f"/v1/data/{url_path}", previous, "application/json")
-            payload = json.dumps(value, allow_nan=False).encode()
-            self._ask("PUT", f"/v1/data/{url_path}", what, payload, "application/json", bundle=True)
-            self.pushed_data.append(url_path)
-
-    def _remember(self, path: str, previous: str | None, ctype: str) -> None:
-        """Note how to undo the write about to be made at ``path``."""
-        if previous is None:
-            self._undo.append(("DELETE", path, None, None))
-        else:
-            self._undo.append(("PUT", path, previous.encode(), ctype))
+        opa_push.push(self._ask, bundle, self._pushed)
 
     def _check_ready(self) -> None:
         resp = self._call("GET", "/health", None, None, {"bundles": "true"})
@@ -443,7 +367,7 @@ class OpaRestEngine:
 
     def _rename(self, text: str) -> str:
         """Policy ids in OPA's messages → the bundle paths they were pushed from."""
-        for pid, path in self._names.items():
+        for pid, path in self._pushed.names.items():
             text = text.replace(pid, path)
         return text
 
