@@ -59,11 +59,14 @@ measured_names contains name if {
 	name := m.name
 }
 
-# Indexes of the overall entries named name (measured or null).
-named(name) := {i | is_string(name); some i, m in entries; m.name == name; overall(m)}
+# Indexes of the overall entries named name (measured or null). The type check
+# comes after the lookup: OPA 1.22 fails with eval_internal_error ("is_string
+# called with operand 1 that requires evaluation") when a comprehension in a
+# function opens with a builtin on the argument and then matches it by equality.
+named(name) := {i | some i, m in entries; m.name == name; is_string(name); overall(m)}
 
 # {index: value} of the numeric overall measurements of name.
-measured(name) := {i: v | is_string(name); some i, m in entries; m.name == name; v := overall_value(m)}
+measured(name) := {i: v | some i, m in entries; m.name == name; is_string(name); v := overall_value(m)}
 
 # JSON pointers to report when name has no numeric overall measurement.
 unmeasured_paths(name) := paths if {
