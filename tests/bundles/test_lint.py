@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from mlgate.bundles.findings import Finding
 from mlgate.bundles.lint import lint
 from mlgate.bundles.load import load_bundle
+from mlgate.bundles.source import load
 from mlgate.resources import bundle_dir
 
 RULE = """package mlgate.controls.extra
@@ -98,3 +101,30 @@ def test_unsupported_builtins_and_a_missing_entry_point(tmp_path: Path) -> None:
     assert "entry-point" in codes and "unsupported-builtin" in codes
     builtin = next(f for f in findings if f.code == "unsupported-builtin")
     assert builtin.file.endswith("hashing.rego") and builtin.line == 3
+
+
+@pytest.mark.parametrize(
+    ("rel", "text", "reported"),
+    [
+        ("mlgate/waivers/data.yaml", "# waivers\n- control: X\n", True),  # the old shipped file
+        ("mlgate/waivers/data.yaml", "- 1\n", True),
+        ("mlgate/waivers/data.yaml", '["as", "json"]\n', False),  # JSON text: OPA reads it
+        ("mlgate/waivers/data.yaml", "# a mapping\nwaivers: []\n", False),
+    ],
+)
+def test_data_opa_cannot_activate_from_its_bundle_service_is_reported(
+    tmp_path: Path, rel: str, text: str, reported: bool
+) -> None:
+    """Seen on a real OPA polling `bundle serve` (tests/bundles/test_real_opa.py)."""
+    root = _copy(tmp_path)
+    (root / "mlgate" / "data.yaml").unlink()  # the shipped waivers: not under test here
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    (root / rel).write_text(text)
+    bundle, read = load(root)
+    found = [f for f in lint(bundle, read.files) if f.code == "opa-download"]
+    assert [(f.level, f.file) for f in found] == ([("warning", rel)] if reported else [])
+
+
+def test_the_shipped_bundle_has_no_data_opa_cannot_activate() -> None:
+    bundle, read = load(bundle_dir())
+    assert [f for f in lint(bundle, read.files) if f.code == "opa-download"] == []

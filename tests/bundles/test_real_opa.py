@@ -9,12 +9,8 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,49 +24,13 @@ from mlgate.bundles.serve import make_server
 from mlgate.bundles.sign import SigningOptions
 from mlgate.decisions.evaluate import decide, prepare_input
 from mlgate.engine.embedded import EmbeddedEngine
-from mlgate.engine.opa_binary import find_opa
 from mlgate.facts.normalize import normalize
 from tests.bundles.bundle_fixtures import KeyFiles, golden_cases, keys, policy_dir
+from tests.real_opa import OPA, free_port, opa_server, requires_opa
 
 __all__ = ["keys", "policy_dir"]
 
-OPA = find_opa()
-pytestmark = pytest.mark.skipif(OPA is None, reason="no opa binary on PATH")
-
-
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def _opa(args: list[str], log: Path) -> Iterator[str]:
-    port = _port()
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [str(OPA), "run", "--server", "--addr", f"127.0.0.1:{port}", *args],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"opa exited: {log.read_text()[-2000:]}")
-                try:
-                    if requests.get(f"{url}/health?bundles", timeout=1).status_code == 200:
-                        break
-                except requests.RequestException:
-                    pass
-                time.sleep(0.1)
-            else:
-                raise RuntimeError(f"opa not ready: {log.read_text()[-2000:]}")
-            yield url
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+pytestmark = [requires_opa, pytest.mark.opa]
 
 
 def _signed_archive(policy_dir: Path, keys: KeyFiles, target: Path) -> Path:
@@ -87,6 +47,7 @@ def _check_golden_cases(url: str, archive: Path) -> None:
             want = decide(facts, bundle, embedded).document
             body = {"input": prepare_input(facts, want["evaluated_at"])}
             got = requests.post(f"{url}/v1/data/mlgate/decision", json=body, timeout=10).json()
+            assert "result" in got, (name, got)
             result = got["result"]
             assert result["outcome"] == want["outcome"], name
             assert sorted(v["control"] for v in result["violations"]) == sorted(
@@ -100,7 +61,7 @@ def test_opa_run_verifies_and_loads_a_signed_bundle(
     archive = _signed_archive(policy_dir, keys, tmp_path / "signed.tar.gz")
     flags = ["--bundle", str(archive), "--verification-key", str(keys.rsa_pub),
              "--verification-key-id", "k1", "--signing-alg", "RS256"]  # fmt: skip
-    with _opa(flags, tmp_path / "opa.log") as url:
+    with opa_server(flags, tmp_path / "opa.log") as url:
         _check_golden_cases(url, archive)
 
 
@@ -113,8 +74,9 @@ def test_opa_run_refuses_a_tampered_bundle(
     archive = tmp_path / "tampered.tar.gz"
     write_archive(files, archive)
     done = subprocess.run(
-        [str(OPA), "run", "--server", "--addr", f"127.0.0.1:{_port()}", "--bundle", str(archive),
-         "--verification-key", str(keys.rsa_pub), "--verification-key-id", "k1"],
+        [str(OPA), "run", "--server", "--addr", f"127.0.0.1:{free_port()}",
+         "--bundle", str(archive), "--verification-key", str(keys.rsa_pub),
+         "--verification-key-id", "k1"],
         capture_output=True, text=True, timeout=30, check=False,
     )  # fmt: skip
     assert done.returncode != 0 and "digest mismatch" in (done.stdout + done.stderr)
@@ -143,7 +105,7 @@ def test_opa_polls_mlgate_bundle_serve(policy_dir: Path, keys: KeyFiles, tmp_pat
     archive = tmp_path / "served.tar.gz"
     archive.write_bytes(catalog.current()["policy.tar.gz"].body)
     try:
-        with _opa(["--config-file", str(config_file)], tmp_path / "opa.log") as url:
+        with opa_server(["--config-file", str(config_file)], tmp_path / "opa.log") as url:
             _check_golden_cases(url, archive)
     finally:
         server.shutdown()

@@ -10,14 +10,19 @@ point; a builtin the embedded engine does not implement; a plain scalar in a
 ``data.yaml`` (``.yml``) that YAML 1.1 and 1.2 read differently (``no``, ``on``, ``0755``:
 see ``bundles.yaml_versions``), when the raw files are given. Warnings: a builtin
 the embedded engine answers differently from OPA (unless the manifest
-accepts it), a denying rule whose body never names its control id.
+accepts it), a denying rule whose body never names its control id, a
+``data.yaml`` two or more directories deep whose top level is not a mapping
+(OPA's bundle service cannot activate it).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+
+import yaml
 
 from mlgate.bundles.findings import Finding, error, located, warning
 from mlgate.bundles.thresholds import thresholds_root, tiers_at
@@ -52,6 +57,7 @@ def lint(bundle: Bundle, files: Mapping[str, bytes] | None = None) -> list[Findi
     if not any(f.code == "syntax" for f in findings):
         findings += _builtins(bundle)
     findings += _yaml_versions(files or {})
+    findings += _unactivatable_data(files or {})
     return sorted(findings, key=lambda f: (f.file, f.line, f.code))
 
 
@@ -64,6 +70,38 @@ def _yaml_versions(files: Mapping[str, bytes]) -> list[Finding]:
         if path.rsplit("/", 1)[-1] in ("data.yaml", "data.yml")
         for found in ambiguous_scalars(content.decode("utf-8"))
     ]
+
+
+def _unactivatable_data(files: Mapping[str, bytes]) -> list[Finding]:
+    """OPA's bundle service (a polled bundle, read in its lazy mode) fails to activate
+    a ``data.yaml`` whose top level is not a mapping two or more directories deep
+    ("json: error calling MarshalJSON … invalid character '#'", OPA 1.9 and 1.22),
+    unless the text is also JSON; ``opa run --bundle`` and mlgate load it."""
+    found = []
+    for path, content in sorted(files.items()):
+        if path.rsplit("/", 1)[-1] not in ("data.yaml", "data.yml") or path.count("/") < 2:
+            continue
+        try:
+            json.loads(content)
+            continue  # JSON text: OPA reads it either way
+        except ValueError:
+            pass
+        try:
+            value = yaml.safe_load(content)
+        except yaml.YAMLError:
+            continue  # not YAML at all: reported where the bundle is loaded
+        if not isinstance(value, dict):
+            found.append(
+                warning(
+                    "opa-download",
+                    f"the top level is {type(value).__name__ if value is not None else 'null'}, "
+                    "not a mapping: OPA's bundle service cannot activate it this deep; "
+                    "write it as data.json, or move it up a directory under a key",
+                    path,
+                    1,
+                )
+            )
+    return found
 
 
 def _denying_rules(bundle: Bundle, annotations: list[RuleAnnotation]) -> list[Finding]:
