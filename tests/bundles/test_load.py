@@ -79,7 +79,11 @@ def test_digest_changes_when_a_file_changes(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("../evil.rego", "path traversal"), ("/etc/evil.rego", "absolute path")],
+    [
+        ("../evil.rego", "path traversal"),
+        ("/../evil.rego", "path traversal"),
+        ("//etc/evil.rego", "absolute path"),
+    ],
 )
 def test_archive_paths_outside_the_bundle_are_refused(
     tmp_path: Path, name: str, message: str
@@ -87,6 +91,21 @@ def test_archive_paths_outside_the_bundle_are_refused(
     archive = _tar(tmp_path / "b.tar.gz", [_file(name, POLICY.encode())])
     with pytest.raises(BundleError, match=message):
         load_bundle(archive)
+
+
+def test_members_named_from_the_root_as_opa_build_writes_them_load(tmp_path: Path) -> None:
+    archive = _tar(
+        tmp_path / "b.tar.gz",
+        [_file("/mlgate/decision.rego", POLICY.encode()), _file("/data.json", b'{"x": 1}')],
+    )
+    bundle = load_bundle(archive)
+    assert sorted(bundle.modules) == ["mlgate/decision.rego"] and bundle.data == {"x": 1}
+
+
+def test_the_same_member_with_and_without_a_leading_slash_is_a_duplicate(tmp_path: Path) -> None:
+    members = [_file("/data.json", b"{}"), _file("data.json", b'{"x": 1}')]
+    with pytest.raises(BundleError, match="duplicate"):
+        load_bundle(_tar(tmp_path / "b.tar.gz", members))
 
 
 @pytest.mark.parametrize("kind", [tarfile.SYMTYPE, tarfile.LNKTYPE])

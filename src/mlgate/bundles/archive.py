@@ -74,6 +74,8 @@ def read_directory(root: Path, *, max_bytes: int = MAX_BUNDLE_BYTES) -> dict[str
 
 
 def _safe_member_path(name: str, archive: str) -> str:
+    if name.startswith("/") and not name.startswith("//"):
+        name = name[1:]  # `opa build` names every member from the root: "/data.json"
     path = PurePosixPath(name)
     if path.is_absolute() or name.startswith(("/", "\\")):
         raise BundleError(f"{archive}: refusing absolute path {name!r} in bundle archive")

@@ -103,6 +103,10 @@ def verify_files(
     )
 
 
+# What `opa sign` / `opa build --signing-key` write as the plugin: OPA's own JWS form.
+_OPA_DEFAULT_PLUGIN = "_default"
+
+
 def _token(raw: bytes, key: Key, fail: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     from mlgate.bundles.jws import b64url_decode, signature_valid
 
@@ -111,8 +115,9 @@ def _token(raw: bytes, key: Key, fail: Any) -> tuple[dict[str, Any], dict[str, A
     except (ValueError, UnicodeDecodeError):
         raise fail(f"{SIGNATURES} is not JSON") from None
     tokens = doc.get("signatures") if isinstance(doc, dict) else None
-    if isinstance(doc, dict) and doc.get("plugin"):
-        raise fail(f"signing plugin {doc['plugin']!r} is not supported")
+    plugin = doc.get("plugin") if isinstance(doc, dict) else None
+    if plugin not in (None, "", _OPA_DEFAULT_PLUGIN):
+        raise fail(f"signing plugin {plugin!r} is not supported")
     if not isinstance(tokens, list) or len(tokens) != 1 or not isinstance(tokens[0], str):
         raise fail(f"{SIGNATURES} must hold exactly one token in 'signatures'")
     parts = tokens[0].split(".")
