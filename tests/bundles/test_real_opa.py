@@ -26,6 +26,7 @@ from mlgate.decisions.evaluate import decide, prepare_input
 from mlgate.engine.embedded import EmbeddedEngine
 from mlgate.facts.normalize import normalize
 from tests.bundles.bundle_fixtures import KeyFiles, golden_cases, keys, policy_dir
+from tests.conftest import REPO
 from tests.real_opa import OPA, free_port, opa_server, requires_opa
 
 __all__ = ["keys", "policy_dir"]
@@ -110,3 +111,71 @@ def test_opa_polls_mlgate_bundle_serve(policy_dir: Path, keys: KeyFiles, tmp_pat
     finally:
         server.shutdown()
         server.server_close()
+
+
+def _opa_cli(*args: str, cwd: Path | None = None) -> None:
+    done = subprocess.run(
+        [str(OPA), *args], capture_output=True, text=True, timeout=120, cwd=cwd, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _retar(source: Path, target: Path, edit: tuple[str, bytes]) -> Path:
+    """A copy of the archive ``source`` with member ``edit[0]`` (as OPA names it) changed."""
+    import io
+    import tarfile
+
+    with tarfile.open(source) as src, tarfile.open(target, "w:gz") as out:
+        for member in src.getmembers():
+            data = src.extractfile(member).read() if member.isfile() else b""  # type: ignore[union-attr]
+            if member.name == edit[0]:
+                data += edit[1]
+            member.size = len(data)
+            out.addfile(member, io.BytesIO(data))
+    return target
+
+
+@pytest.fixture
+def opa_signed(policy_dir: Path, keys: KeyFiles, tmp_path: Path) -> tuple[Path, Path]:
+    """What OPA writes: ``opa build --signing-key`` (an archive whose members are named
+    from the root, ``plugin: _default``) and ``opa sign --bundle .`` run in a directory."""
+    for test in policy_dir.rglob("*_test.rego"):
+        test.unlink()
+    archive = tmp_path / "opa-built.tar.gz"
+    _opa_cli("build", "-b", ".", "--signing-key", str(keys.rsa), "-o", str(archive), cwd=policy_dir)
+    _opa_cli("sign", "--signing-key", str(keys.rsa), "--bundle", ".", cwd=policy_dir)
+    assert (policy_dir / ".signatures.json").is_file()
+    return archive, policy_dir
+
+
+def test_bundles_opa_builds_and_signs_verify_and_decide_in_mlgate(
+    opa_signed: tuple[Path, Path], keys: KeyFiles, tmp_path: Path
+) -> None:
+    from mlgate.cli.main import main
+
+    passing = str(REPO / "examples/credit-risk/passing.yaml")
+    for bundle in opa_signed:
+        key = ["--verification-key", str(keys.rsa_pub)]
+        assert main(["bundle", "verify", str(bundle), *key]) == 0, bundle
+        assert main(["check", "--no-log", "-b", str(bundle), "-f", passing, *key]) == 0, bundle
+
+
+def test_bundles_opa_signs_are_refused_when_tampered(
+    opa_signed: tuple[Path, Path],
+    keys: KeyFiles,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from mlgate.cli.main import main
+
+    archive, directory = opa_signed
+    changed = _retar(archive, tmp_path / "changed.tar.gz", ("/mlgate/lib/tier.rego", b"\n# x\n"))
+    (directory / "mlgate" / "lib" / "tier.rego").write_text("package mlgate.lib.tier\n")
+    passing = str(REPO / "examples/credit-risk/passing.yaml")
+    key = ["--verification-key", str(keys.rsa_pub)]
+    for bundle in (changed, directory):
+        capsys.readouterr()
+        assert main(["bundle", "verify", str(bundle), *key]) == 2, bundle
+        assert "signature verification failed" in capsys.readouterr().err
+        assert main(["check", "--no-log", "-b", str(bundle), "-f", passing, *key]) == 2, bundle
+        assert "signature verification failed" in capsys.readouterr().err
