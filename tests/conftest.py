@@ -75,6 +75,9 @@ def _isolated_decision_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
         "MLGATE_ACTOR",
         "MLGATE_ENGINE",
         "MLGATE_OPA_URL",
+        "MLGATE_BUNDLE",
+        "MLGATE_FORMAT",
+        "MLGATE_CONFIG",
     ):
         monkeypatch.delenv(name, raising=False)
 

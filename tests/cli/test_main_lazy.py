@@ -77,9 +77,11 @@ def test_a_bare_group_shows_its_help_and_exits_2(capsys: pytest.CaptureFixture[s
 def test_version_names_mlgate_and_the_engine(capsys: pytest.CaptureFixture[str]) -> None:
     from importlib import metadata
 
+    import mlgate
+
     assert main(["--version"]) == 0
     out = capsys.readouterr().out.strip()
     assert out == (
-        f"mlgate {metadata.version('mlgate')} "
+        f"mlgate {mlgate.__version__} "
         f"(embedded engine: regorus {metadata.version('gordon-to-regorus')})"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -9,15 +10,18 @@ import typer
 
 from mlgate.cli.bundle import BUNDLE_ARG, Fmt, print_json
 
+_DEFAULT = " [env MLGATE_BUNDLE; default: shipped bundle]"
+
 
 def _default_bundle(bundle: str | None) -> str:
+    """BUNDLE, else ``$MLGATE_BUNDLE`` (or the config file's ``bundle``), else the shipped one."""
     from mlgate.gate import default_bundle
 
-    return bundle or str(default_bundle())
+    return bundle or os.environ.get("MLGATE_BUNDLE") or str(default_bundle())
 
 
 def test(
-    bundle: str | None = typer.Argument(None, help=BUNDLE_ARG + " [default: shipped bundle]"),
+    bundle: str | None = typer.Argument(None, help=BUNDLE_ARG + _DEFAULT),
     cases: list[Path] = typer.Option(
         [], "--cases", help="Case file or directory (repeatable) [default: BUNDLE/cases]."
     ),
@@ -75,7 +79,7 @@ def test(
 
 
 def lint(
-    bundle: str | None = typer.Argument(None, help=BUNDLE_ARG + " [default: shipped bundle]"),
+    bundle: str | None = typer.Argument(None, help=BUNDLE_ARG + _DEFAULT),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail too."),
     fmt: Fmt = typer.Option(Fmt.TEXT, "--format", help="text | json"),
 ) -> None:

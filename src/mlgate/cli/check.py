@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from mlgate import config
 from mlgate.cli.decide_options import (
     ALG,
     AT,
@@ -58,7 +59,10 @@ def check(
         "pushing --bundle; OPA must report the same bundle revision, else exit 2.",
     ),
     output_format: OutputFormat = typer.Option(
-        OutputFormat.TEXT, "--format", help="Output format of stdout (or of a plain -o FILE)."
+        OutputFormat.TEXT,
+        "--format",
+        envvar="MLGATE_FORMAT",
+        help="Output format of stdout (or of a plain -o FILE) [env MLGATE_FORMAT].",
     ),
     output: list[str] = output_option("-o junit=gate.xml -o html=report.html"),
     enforce: bool = typer.Option(
@@ -132,7 +136,7 @@ def check(
     )
     if opa_no_push:
         options = dataclasses.replace(options, push=False)
-    targets = parse_targets(output, output_format)
+    targets = parse_targets(output or config.load().outputs(), output_format)
     if mlflow_writeback:
         from mlgate.report.mlflow_writeback import require_tracking_uri
 

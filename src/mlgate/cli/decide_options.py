@@ -15,7 +15,11 @@ from mlgate.bundles.trusted import ENV_KEY, ENV_KEY_ID
 from mlgate.errors import UsageError
 
 BUNDLE = typer.Option(
-    None, "--bundle", "-b", help="Policy bundle directory or .tar.gz [default: shipped bundle]."
+    None,
+    "--bundle",
+    "-b",
+    envvar="MLGATE_BUNDLE",
+    help="Policy bundle directory or .tar.gz [env MLGATE_BUNDLE; default: shipped bundle].",
 )
 AT = typer.Option(
     None,

@@ -1,20 +1,30 @@
 """The ``mlgate`` command: sub-commands are registered from their modules.
 
 Every ``MlgateError`` becomes one line on stderr and its exit code, and so does
-a usage error (an unknown option, a missing argument: exit 2); a traceback is
-shown only with ``--debug`` (or ``MLGATE_DEBUG=1``).
+a usage error (an unknown option, a missing argument: exit 2); ``--debug`` (or
+``MLGATE_DEBUG=1``), before or after the command, also shows the traceback and
+keeps the exit code. The project's config file (``mlgate.config``) is read
+before any command runs.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import re
 import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import typer
 
+from mlgate import __version__, config
 from mlgate.errors import MlgateError, one_line
 from mlgate.exitcodes import ExitCode
+
+DEBUG_ENV = "MLGATE_DEBUG"
+_TRUE = frozenset({"1", "true", "yes", "on"})
 
 EXIT_CODES_HELP = """\
 Exit codes: 0 pass · 1 fail · 2 error (usage, invalid input, engine, bundle) ·
@@ -25,7 +35,7 @@ app = typer.Typer(
     name="mlgate",
     help="Policy-as-code release gate for machine-learning models.\n\n" + EXIT_CODES_HELP,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -34,22 +44,19 @@ app = typer.Typer(
 
 def _print_version(asked: bool) -> None:
     if asked:
-        from importlib import metadata
-
         from mlgate.engine import _regorus
 
-        try:
-            mine = metadata.version("mlgate")
-        except metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree
-            mine = "(not installed)"
-        print(f"mlgate {mine} (embedded engine: regorus {_regorus.version()})")
+        print(f"mlgate {__version__} (embedded engine: regorus {_regorus.version()})")
         raise typer.Exit()
 
 
 @app.callback()
 def _root(
     debug: bool = typer.Option(
-        False, "--debug", envvar="MLGATE_DEBUG", help="Show tracebacks for errors."
+        False,
+        "--debug",
+        envvar=DEBUG_ENV,
+        help="Show tracebacks for errors (exit codes stay); also after the command.",
     ),
     version: bool = typer.Option(
         False,
@@ -59,14 +66,14 @@ def _root(
         help="Print mlgate's version and the embedded engine's, and exit.",
     ),
 ) -> None:
-    os.environ["MLGATE_DEBUG"] = "1" if debug else os.environ.get("MLGATE_DEBUG", "")
+    pass  # --debug is read by main() wherever it stands; declared here for --help
 
 
 # Each module under mlgate.cli with a ``register(app)`` function adds its
 # commands; a new command group is a new module named here, and its top-level
 # command names go in _COMMANDS (a test keeps the two in step).
 _COMMAND_MODULES: tuple[str, ...] = ("check", "facts", "approve", "keys", "log", "replay", "report")
-_COMMAND_MODULES += ("bundle", "monitor", "recertify")
+_COMMAND_MODULES += ("bundle", "monitor", "recertify", "config")
 _COMMANDS = {
     "check": "check",
     "facts": "facts",
@@ -82,6 +89,7 @@ _COMMANDS = {
     "monitor": "monitor",
     "compare": "monitor",
     "recertify": "recertify",
+    "config": "config",
 }
 _registered: set[str] = set()
 
@@ -100,6 +108,32 @@ def _modules_for(argv: list[str]) -> tuple[str, ...]:
     costs ~50 ms of each start); every module for help or an unknown command."""
     first = next((a for a in argv if not a.startswith("-")), None)
     return (_COMMANDS[first],) if first in _COMMANDS else _COMMAND_MODULES
+
+
+def _take_debug(args: list[str]) -> tuple[list[str], bool]:
+    """``args`` without ``--debug`` (wherever it stands before ``--``), and whether
+    debugging is on (the flag, or ``MLGATE_DEBUG``)."""
+    end = args.index("--") if "--" in args else len(args)
+    kept = [a for a in args[:end] if a != "--debug"] + args[end:]
+    asked = len(kept) != len(args) or os.environ.get(DEBUG_ENV, "").lower() in _TRUE
+    return kept, asked
+
+
+@contextmanager
+def _configured() -> Iterator[None]:
+    """The config file's settings as environment defaults while one command runs."""
+    added = config.apply(os.environ)
+    try:
+        yield
+    finally:
+        for name, value in added.items():
+            if os.environ.get(name) == value:
+                del os.environ[name]
+
+
+def _once(message: str) -> str:
+    """Click and typer both append "Did you mean …?": say it once."""
+    return re.sub(r"( Did you mean [^?]*\?)(?:\1)+", r"\1", message)
 
 
 def _report(error: MlgateError) -> int:
@@ -157,17 +191,18 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command and return its exit code (usage errors give 2)."""
     import click
 
-    args = sys.argv[1:] if argv is None else list(argv)
+    args, debug = _take_debug(sys.argv[1:] if argv is None else list(argv))
     _register(_modules_for(args))
     try:
-        # Not click's standalone mode: a usage error is one line, like every other error.
-        result = app(args=args, prog_name="mlgate", standalone_mode=False)
+        with _configured():
+            # Not click's standalone mode: a usage error is one line, like every other error.
+            result = app(args=args, prog_name="mlgate", standalone_mode=False)
     except SystemExit as done:
         code = done.code
         return code if isinstance(code, int) else (0 if code is None else int(ExitCode.ERROR))
     except MlgateError as error:
-        if os.environ.get("MLGATE_DEBUG") == "1":
-            raise
+        if debug:
+            traceback.print_exc(file=sys.stderr)
         return _report(error)
     except click.exceptions.NoArgsIsHelpError as bare:  # `mlgate`, `mlgate bundle`: the help
         bare.show()
@@ -175,14 +210,14 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as usage:
         ctx = getattr(usage, "ctx", None)  # a UsageError knows its command
         where = ctx.command_path if ctx is not None else "mlgate"
-        message = one_line(usage.format_message())
+        message = _once(one_line(usage.format_message()))
         print(f"mlgate: error: {message} (see {where} --help)", file=sys.stderr)
         return int(usage.exit_code)
     except (KeyboardInterrupt, click.exceptions.Abort):
         print("mlgate: interrupted", file=sys.stderr)
         return 130
     except OSError as exc:  # mostly writing stdout failed (a full disk, a closed pipe)
-        if os.environ.get("MLGATE_DEBUG") == "1":
-            raise
+        if debug:
+            traceback.print_exc(file=sys.stderr)
         return _report_os_error(exc)
     return result if isinstance(result, int) else 0

@@ -4,7 +4,7 @@ Every output is rendered first, then every file is written to a temporary file
 beside its target, and only when all of them were written are they renamed
 into place: the outputs appear together or not at all. ``-`` as FILE is
 stdout. A plain ``--output FILE`` (no known ``FORMAT=``) takes ``--format``'s
-output, as before.
+output, as before; a plain value that is a format name (``-o sarif``) is refused.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ def parse_targets(values: list[str], default: OutputFormat) -> list[Target]:
                 ) from None
             targets.append(Target(fmt, None if where == "-" else Path(where)))
         else:
+            _refuse_format_name(value)
             plain.append(value)
     if len(plain) > 1:
         raise UsageError(f"--output: only one plain FILE may take --format's output, got {plain}")
@@ -64,6 +65,16 @@ def parse_targets(values: list[str], default: OutputFormat) -> list[Target]:
     # a run that then cannot write what it was asked to.
     check_writable([t.path for t in targets if t.path is not None])
     return targets
+
+
+def _refuse_format_name(value: str) -> None:
+    """``-o sarif`` meant a format, not a file named ``sarif`` holding a text report."""
+    name = value.lower()
+    if name in {f.value for f in OutputFormat}:
+        raise UsageError(
+            f"--output {value}: {value!r} is a format name, not a file; write "
+            f"-o {name}=FILE, --format {name} for stdout, or -o ./{value} for a file of that name"
+        )
 
 
 def _append(path: Path, content: str) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from mlgate import __version__
 from mlgate.report import view
 
 if TYPE_CHECKING:
@@ -29,15 +30,6 @@ _SECURITY_SEVERITY = {
     "low": "2.0",
     "info": "0.0",
 }
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("mlgate")
-    except PackageNotFoundError:
-        return "0"
 
 
 def _rule(control: dict[str, Any]) -> dict[str, Any]:
@@ -148,7 +140,7 @@ class SarifFormatter:
             "tool": {
                 "driver": {
                     "name": "mlgate",
-                    "semanticVersion": _version(),
+                    "semanticVersion": __version__,
                     "informationUri": "https://mlgate.dev",
                     "rules": rules,
                 }
