@@ -48,7 +48,8 @@ def _run_action_check(tmp_path: Path, **inputs: str) -> tuple[int, dict[str, str
 
 def test_action_check_step_writes_reports_and_outputs(tmp_path: Path) -> None:
     code, outputs, stdout = _run_action_check(tmp_path, facts=FAILING)
-    assert code == 1 and outputs == {"exit-code": "1", "outcome": "fail"}
+    assert code == 1 and outputs.pop("artifact-name").startswith("mlgate-reports-")
+    assert outputs == {"exit-code": "1", "outcome": "fail"}
     out = tmp_path / "out"
     names = {p.name for p in out.iterdir()}
     assert names == {"decision.json", "mlgate-junit.xml", "mlgate.sarif", "mlgate-report.html",
@@ -61,9 +62,46 @@ def test_action_report_only_passes_the_job(tmp_path: Path) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
     first.mkdir(), second.mkdir()
     code, outputs, _ = _run_action_check(first, facts=FAILING, enforce="false", formats="html")
-    assert code == 0 and outputs == {"exit-code": "0", "outcome": "fail"}
+    assert code == 0 and outputs.pop("artifact-name")
+    assert outputs == {"exit-code": "0", "outcome": "fail"}
     code, outputs, _ = _run_action_check(second, facts=EXAMPLE, formats="pdf")
-    assert code == 2 and outputs == {}
+    assert code == 2 and list(outputs) == ["artifact-name"]
+
+
+def test_action_artifact_is_named_per_model_so_a_matrix_can_upload(tmp_path: Path) -> None:
+    """upload-artifact v4 refuses a second artifact of one name in a run: each leg of a
+    matrix over models gets its own name, and the upload step uses it."""
+    action = yaml.safe_load((REPO / "action.yml").read_text())
+    upload = next(s for s in action["runs"]["steps"] if s.get("name") == "Upload reports")
+    assert upload["with"]["name"] == "${{ steps.check.outputs.artifact-name }}"
+    names = []
+    for leg, facts in enumerate((FAILING, EXAMPLE)):
+        (tmp_path / str(leg)).mkdir()
+        _, outputs, _ = _run_action_check(tmp_path / str(leg), facts=facts, formats="json")
+        names.append(outputs["artifact-name"])
+    assert names[0] != names[1] and all(n.startswith("mlgate-reports-") for n in names)
+    assert Path(FAILING).stem in names[0]
+    (tmp_path / "mine").mkdir()
+    _, outputs, _ = _run_action_check(
+        tmp_path / "mine", facts=FAILING, formats="json", **{"artifact-name": "gate: a/b"}
+    )
+    assert outputs["artifact-name"] == "gate--a-b"  # no character upload-artifact refuses
+
+
+def test_action_takes_facts_paths_with_spaces(tmp_path: Path) -> None:
+    spaced = tmp_path / "my facts"
+    spaced.mkdir()
+    one, two = spaced / "model a.yaml", spaced / "part two.yaml"
+    one.write_text((REPO / FAILING).read_text())
+    two.write_text("apiVersion: mlgate/v1\nkind: ModelFacts\n")
+    (tmp_path / "single").mkdir()
+    code, outputs, stdout = _run_action_check(tmp_path / "single", facts=str(one))
+    assert code == 1 and outputs["outcome"] == "fail", stdout
+    (tmp_path / "lines").mkdir()
+    code, outputs, stdout = _run_action_check(
+        tmp_path / "lines", facts=f"  {one}\n  {two}\n"
+    )
+    assert code == 1 and outputs["outcome"] == "fail", stdout
 
 
 def test_gitlab_template_runs_and_declares_the_junit_report(tmp_path: Path) -> None:
@@ -84,10 +122,32 @@ def test_gitlab_template_runs_and_declares_the_junit_report(tmp_path: Path) -> N
     assert json.loads((tmp_path / "reports" / "decision.json").read_text())["outcome"] == "fail"
 
 
+def _hook_run(hook: dict[str, Any], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The hook as pre-commit runs it (pass_filenames: false): entry, then args."""
+    argv = [*hook["entry"].split(), *hook.get("args", [])]
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("MLGATE_BUNDLE", None)
+    return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+
+
 @pytest.mark.parametrize("hook", ["mlgate-bundle-lint", "mlgate-bundle-test"])
-def test_pre_commit_hooks(hook: str) -> None:
+def test_pre_commit_hooks_check_the_users_policy_not_the_shipped_one(
+    hook: str, tmp_path: Path
+) -> None:
     hooks = {h["id"]: h for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())}
     entry = hooks[hook]
     assert entry["entry"] == f"mlgate bundle {hook.rsplit('-', 1)[1]}"
     assert entry["language"] == "python" and entry["pass_filenames"] is False
-    assert ".rego" in entry["files"]
+    assert ".rego" in entry["files"] and entry["args"] == ["policy/"]
+    # A repository without policy/: the hook fails, it does not pass on mlgate's bundle.
+    done = _hook_run(entry, tmp_path)
+    assert done.returncode == 2 and "policy/: no such bundle" in done.stderr
+    # The user's bundle in policy/ is the one checked: a deny without METADATA, no tests.
+    rule = tmp_path / "policy" / "mlgate" / "decision.rego"
+    rule.parent.mkdir(parents=True)
+    rule.write_text(
+        'package mlgate\n\ndeny contains x if { x := 1 }\ndecision := {"outcome": "pass"}\n'
+    )
+    done = _hook_run(entry, tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "policy/" in done.stdout + done.stderr
