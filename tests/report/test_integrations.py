@@ -98,9 +98,7 @@ def test_action_takes_facts_paths_with_spaces(tmp_path: Path) -> None:
     code, outputs, stdout = _run_action_check(tmp_path / "single", facts=str(one))
     assert code == 1 and outputs["outcome"] == "fail", stdout
     (tmp_path / "lines").mkdir()
-    code, outputs, stdout = _run_action_check(
-        tmp_path / "lines", facts=f"  {one}\n  {two}\n"
-    )
+    code, outputs, stdout = _run_action_check(tmp_path / "lines", facts=f"  {one}\n  {two}\n")
     assert code == 1 and outputs["outcome"] == "fail", stdout
 
 

@@ -65,7 +65,7 @@ class RunReader:
             document = self.run_facts(mv.run_id, version_tags=dict(mv.tags or {}), model=name)
         else:
             self.warnings.append(f"{registry_uri} has no source run: no run facts")
-        document["subject"] = prune(subject)
+        document["subject"] = {**document.get("subject", {}), **prune(subject)}
         if "mlgate.previous_version" in tags:
             document.setdefault("change", {})["previous_version"] = tags["mlgate.previous_version"]
         return document
@@ -94,6 +94,9 @@ class RunReader:
         change = self._baseline(tags, model)
         if change:
             document["change"] = change
+        subject = self._subject_tags(dict(run.data.tags))  # read as a version's tags are
+        if subject:
+            document["subject"] = {**subject, "source": source}
         return document
 
     def metrics(self, logged: dict[str, float], source: dict[str, Any]) -> list[dict[str, Any]]:

@@ -5,11 +5,13 @@ The tracking (and registry) URI comes from ``--tracking-uri`` or
 (``http(s)://``) is read through its REST API without importing ``mlflow``; it
 must answer ``/health`` within a few seconds. A local store (``sqlite:///``,
 a directory) is read with ``MlflowClient`` (extra ``mlflow``) and must exist:
-MLflow would otherwise create an empty one.
+MLflow would otherwise create an empty one. A file store that MLflow 3 refuses
+(without ``MLFLOW_ALLOW_FILE_STORE=true``) is one line naming the variable.
 
 A model version gives ``subject`` (name, version, registry URI, aliases, tags,
 and ``mlgate.risk_tier`` / ``mlgate.owner`` / ``mlgate.intended_use`` tags),
-then the facts of its source run (see ``_mlflow_run``). The baseline whose
+then the facts of its source run (see ``_mlflow_run``). A run's own
+``mlgate.*`` tags give the same subject fields (a version's tags win). The baseline whose
 metrics become ``change.baseline_metrics`` is named by the version tag
 ``mlgate.baseline_version`` (also ``change.previous_version``), else by a
 ``mlgate.baseline_run_id`` run or version tag.
@@ -26,6 +28,7 @@ from mlgate.facts.adapters.base import AdapterOptions, FactsFragment, fail, requ
 from mlgate.secrets import redact_url, scrub, url_secrets
 
 KIND = "mlflow"
+FILE_STORE_ENV = "MLFLOW_ALLOW_FILE_STORE"
 _MODEL = re.compile(r"^models:/(?P<name>[^/@]+)(?:/(?P<version>\d+)|@(?P<alias>[\w-]+))$")
 _RUN = re.compile(r"^runs:/(?P<run>[0-9A-Za-z_-]+)/?$")
 
@@ -84,7 +87,22 @@ def _client(
     from mlflow.exceptions import MlflowException
     from mlflow.tracking import MlflowClient
 
-    return MlflowClient(tracking_uri=uri, registry_uri=uri), (MlflowException,)
+    try:
+        return MlflowClient(tracking_uri=uri, registry_uri=uri), (MlflowException,)
+    except MlflowException as exc:
+        raise fail(KIND, location, _refused_store(uri, exc)) from None
+
+
+def _refused_store(uri: str, exc: Exception) -> str:
+    """One line for a store MLflow will not open: above all MLflow 3's file store."""
+    message = _first_line(getattr(exc, "message", exc))
+    if FILE_STORE_ENV in message:
+        return (
+            f"tracking store {redact_url(uri)} is a file store, which MLflow refuses unless "
+            f"{FILE_STORE_ENV}=true; set it, or move the store to a database "
+            "(mlflow migrate-filestore, then --tracking-uri sqlite:///mlflow.db)"
+        )
+    return f"MLflow cannot open the tracking store {redact_url(uri)}: {message}"
 
 
 def _check_store(uri: str, location: str) -> None:
