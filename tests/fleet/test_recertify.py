@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 import yaml
 
 from mlgate.cli.main import main
@@ -19,6 +20,7 @@ from mlgate.logstore.base import Query
 from mlgate.logstore.open import open_store
 from mlgate.logstore.sqlite import SqliteStore
 from mlgate.resources import bundle_dir
+from tests.real_opa import opa_server, requires_opa
 
 REPO = Path(__file__).resolve().parents[2]
 AT = "2025-06-02T12:00:00Z"  # the evaluation time of the case the fleet copies
@@ -208,21 +210,62 @@ def test_progress_bar_only_on_a_terminal() -> None:
     )
 
 
-def test_the_opa_rest_path_gives_the_same_outcomes(
+AUTHZ = """package system.authz
+
+default allow := false
+
+allow if input.identity == "s3cret-recertify-token"
+
+allow if input.path == ["health"]
+"""
+
+
+def _decisions_asked(log: Path) -> int:
+    lines = (json.loads(x) for x in log.read_text().splitlines() if x.startswith("{"))
+    return sum(
+        1 for x in lines if x.get("req_path") == "/v1/data/mlgate/decision" and "resp_status" in x
+    )
+
+
+@requires_opa
+def test_two_real_opa_servers_with_a_token_give_the_same_outcomes(
+    fleet: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The token reaches the parent's push and every worker (it used not to: 401), and
+    the models are spread over both servers."""
+    authz = tmp_path / "authz.rego"
+    authz.write_text(AUTHZ)
+    secured = ["--authentication=token", "--authorization=basic", "--log-level", "info"]
+    log = str(tmp_path / "log.db")
+    args = ["--bundle", str(bundle_dir()), "--facts-dir", str(fleet), "--log", log]
+    logs = tmp_path / "a.log", tmp_path / "b.log"
+    with (
+        opa_server([*secured, str(authz)], logs[0], ready="/health") as a,
+        opa_server([*secured, str(authz)], logs[1], ready="/health") as b,
+    ):
+        opa = ["-e", "opa-url", "--opa-url", a, "--opa-url", b, "-j", "2"]
+        assert main(["recertify", "--at", AT, *args, *opa]) == 2
+        assert "HTTP 401" in capsys.readouterr().err  # no token: refused
+        monkeypatch.setenv("MLGATE_OPA_TOKEN", "s3cret-recertify-token")
+        code, out = _run(capsys, *args, *opa)
+        assert code == 0 and "4 new" in out
+    assert _decisions_asked(logs[0]) > 0 and _decisions_asked(logs[1]) > 0
+    assert _decisions_asked(logs[0]) + _decisions_asked(logs[1]) == 4
+    code, out = _run(capsys, *args)  # embedded now, compared with the OPA decisions
+    assert code == 0 and "4 unchanged" in out
+
+
+@requires_opa
+def test_recertify_against_an_opa_that_serves_the_bundle_itself(
     fleet: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tests.opa_double import OpaDouble
-
     log = str(tmp_path / "log.db")
-    double = OpaDouble().start()
-    try:
-        args = ["--bundle", str(bundle_dir()), "--facts-dir", str(fleet), "--log", log]
-        code, out = _run(capsys, *args, "-e", "opa-url", "--opa-url", double.url, "-j", "3")
+    args = ["--bundle", str(bundle_dir()), "--facts-dir", str(fleet), "--log", log]
+    with opa_server(["--bundle", str(bundle_dir())], tmp_path / "opa.log") as url:
+        code, out = _run(capsys, *args, "-e", "opa-url", "--opa-url", url, "--opa-no-push")
         assert code == 0 and "4 new" in out
-        code, out = _run(capsys, *args)  # embedded now, compared with the OPA decisions
-        assert code == 0 and "4 unchanged" in out
-    finally:
-        double.stop()
+        listing = requests.get(f"{url}/v1/policies", timeout=5).json()["result"]
+        assert not any(p["id"].startswith("mlgate/") for p in listing)  # nothing pushed
 
 
 def test_opa_url_cannot_compare_with_another_bundle(

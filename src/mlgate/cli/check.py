@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +20,16 @@ from mlgate.cli.decide_options import (
     output_option,
     verification,
 )
-from mlgate.cli.opa_options import OPA_CA_CERT, OPA_CLIENT_CERT, OPA_CLIENT_KEY, OPA_TOKEN_FILE
+from mlgate.cli.opa_options import (
+    ENGINE,
+    OPA_CA_CERT,
+    OPA_CLIENT_CERT,
+    OPA_CLIENT_KEY,
+    OPA_NO_PUSH,
+    OPA_TOKEN_FILE,
+    OPA_URL,
+    engine_options,
+)
 from mlgate.report.base import OutputFormat
 
 if TYPE_CHECKING:
@@ -38,26 +46,13 @@ def check(
     key_id: str = KEY_ID,
     alg: str | None = ALG,
     scope: str = SCOPE,
-    engine: str | None = typer.Option(
-        None,
-        "--engine",
-        "-e",
-        help="auto | embedded | opa-url | opa-binary [env MLGATE_ENGINE; default auto: "
-        "--opa-url if given, else opa on PATH, else embedded].",
-    ),
-    opa_url: str | None = typer.Option(
-        None, "--opa-url", help="OPA server URL, e.g. http://127.0.0.1:8181 [env MLGATE_OPA_URL]."
-    ),
+    engine: str | None = ENGINE,
+    opa_url: str | None = OPA_URL,
     opa_ca_cert: str | None = OPA_CA_CERT,
     opa_client_cert: str | None = OPA_CLIENT_CERT,
     opa_client_key: str | None = OPA_CLIENT_KEY,
     opa_token_file: str | None = OPA_TOKEN_FILE,
-    opa_no_push: bool = typer.Option(
-        False,
-        "--opa-no-push",
-        help="Use the bundle the OPA server already serves (its bundle service) instead of "
-        "pushing --bundle; OPA must report the same bundle revision, else exit 2.",
-    ),
+    opa_no_push: bool = OPA_NO_PUSH,
     output_format: OutputFormat = typer.Option(
         OutputFormat.TEXT,
         "--format",
@@ -120,22 +115,20 @@ def check(
     from mlgate.cli.output import use_color
     from mlgate.cli.outputs import emit_all, enforcement_exit, parse_targets
     from mlgate.decisions.evaluate import evaluation_time
-    from mlgate.engine.select import EngineOptions
     from mlgate.report.detailed import attach_details
 
     evaluated_at = evaluation_time(at)  # now, unless --at says otherwise: never the facts'
     required = verification(verification_key, key_id, alg, scope)
-    options = EngineOptions.from_env(
+    options = engine_options(
         engine,
         opa_url,
         timeout,
+        no_push=opa_no_push,
         ca_cert=opa_ca_cert,
         client_cert=opa_client_cert,
         client_key=opa_client_key,
         token_file=opa_token_file,
     )
-    if opa_no_push:
-        options = dataclasses.replace(options, push=False)
     targets = parse_targets(output or config.load().outputs(), output_format)
     if mlflow_writeback:
         from mlgate.report.mlflow_writeback import require_tracking_uri
@@ -157,7 +150,7 @@ def check(
 
     def finish(checked: Checked) -> Decision:
         subjects.append(checked.facts.get("subject") or {})
-        return attach_details(checked, facts, enforced=enforce)
+        return attach_details(checked, facts, enforced=enforce, logged=not no_log)
 
     if no_log:
         if log is not None:

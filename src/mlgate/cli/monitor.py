@@ -20,6 +20,16 @@ from mlgate.cli.decide_options import (
     output_option,
     verification,
 )
+from mlgate.cli.opa_options import (
+    ENGINE,
+    OPA_CA_CERT,
+    OPA_CLIENT_CERT,
+    OPA_CLIENT_KEY,
+    OPA_NO_PUSH,
+    OPA_TOKEN_FILE,
+    OPA_URL,
+    engine_options,
+)
 from mlgate.gate import default_bundle
 from mlgate.report.base import OutputFormat
 
@@ -29,10 +39,6 @@ if TYPE_CHECKING:
     from mlgate.gate import Checked
     from mlgate.logstore.base import LogStore
 
-_ENGINE = typer.Option(
-    None, "--engine", "-e", help="auto | embedded | opa-url | opa-binary [env MLGATE_ENGINE]."
-)
-_OPA_URL = typer.Option(None, "--opa-url", help="OPA server URL [env MLGATE_OPA_URL].")
 _FORMAT = typer.Option(OutputFormat.TEXT, "--format", help="Output format.")
 _OUTPUT = output_option("-o junit=monitor.xml -o html=monitor.html")
 
@@ -70,8 +76,13 @@ def monitor(
     key_id: str = KEY_ID,
     alg: str | None = ALG,
     scope: str = SCOPE,
-    engine: str | None = _ENGINE,
-    opa_url: str | None = _OPA_URL,
+    engine: str | None = ENGINE,
+    opa_url: str | None = OPA_URL,
+    opa_ca_cert: str | None = OPA_CA_CERT,
+    opa_client_cert: str | None = OPA_CLIENT_CERT,
+    opa_client_key: str | None = OPA_CLIENT_KEY,
+    opa_token_file: str | None = OPA_TOKEN_FILE,
+    opa_no_push: bool = OPA_NO_PUSH,
     output_format: OutputFormat = _FORMAT,
     output: list[str] = _OUTPUT,
     at: str | None = AT,
@@ -91,7 +102,6 @@ def monitor(
     """
     from mlgate.cli.outputs import parse_targets
     from mlgate.decisions.evaluate import evaluation_time
-    from mlgate.engine.select import EngineOptions
     from mlgate.monitoring.build import Inputs
     from mlgate.monitoring.monitor import monitor as run_monitor
     from mlgate.monitoring.specs import SeriesSpec
@@ -110,7 +120,16 @@ def monitor(
         facts,
         inputs,
         bundle_location=bundle,
-        engine=EngineOptions.from_env(engine, opa_url, timeout),
+        engine=engine_options(
+            engine,
+            opa_url,
+            timeout,
+            no_push=opa_no_push,
+            ca_cert=opa_ca_cert,
+            client_cert=opa_client_cert,
+            client_key=opa_client_key,
+            token_file=opa_token_file,
+        ),
         evaluated_at=evaluation_time(at),
         window_days=window_days,
     )
@@ -129,8 +148,13 @@ def compare(
     champion: Path = typer.Option(..., "--champion", help="The champion's facts (in production)."),
     challenger: Path = typer.Option(..., "--challenger", help="The challenger's facts."),
     bundle: str | None = BUNDLE,
-    engine: str | None = _ENGINE,
-    opa_url: str | None = _OPA_URL,
+    engine: str | None = ENGINE,
+    opa_url: str | None = OPA_URL,
+    opa_ca_cert: str | None = OPA_CA_CERT,
+    opa_client_cert: str | None = OPA_CLIENT_CERT,
+    opa_client_key: str | None = OPA_CLIENT_KEY,
+    opa_token_file: str | None = OPA_TOKEN_FILE,
+    opa_no_push: bool = OPA_NO_PUSH,
     output_format: OutputFormat = _FORMAT,
     output: list[str] = _OUTPUT,
     at: str | None = AT,
@@ -147,7 +171,6 @@ def compare(
     """
     from mlgate.cli.outputs import parse_targets
     from mlgate.decisions.evaluate import evaluation_time
-    from mlgate.engine.select import EngineOptions
     from mlgate.monitoring.monitor import compare as run_compare
     from mlgate.report.detailed import attach_details
 
@@ -156,7 +179,16 @@ def compare(
         champion,
         challenger,
         bundle_location=bundle,
-        engine=EngineOptions.from_env(engine, opa_url, timeout),
+        engine=engine_options(
+            engine,
+            opa_url,
+            timeout,
+            no_push=opa_no_push,
+            ca_cert=opa_ca_cert,
+            client_cert=opa_client_cert,
+            client_key=opa_client_key,
+            token_file=opa_token_file,
+        ),
         evaluated_at=evaluation_time(at),
     )
     _finish(attach_details(checked, [champion, challenger]), targets)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -10,6 +9,14 @@ import typer
 
 from mlgate.bundles.trusted import open_bundle
 from mlgate.cli.decide_options import ALG, AT, KEY_ID, SCOPE, VERIFICATION_KEY, verification
+from mlgate.cli.opa_options import (
+    OPA_CA_CERT,
+    OPA_CLIENT_CERT,
+    OPA_CLIENT_KEY,
+    OPA_NO_PUSH,
+    OPA_TOKEN_FILE,
+    engine_options,
+)
 from mlgate.errors import UsageError
 
 
@@ -45,11 +52,19 @@ def recertify(
         "embedded",
         "--engine",
         "-e",
-        help="embedded, or opa-url (each worker asks OPA over a keep-alive session).",
+        help="embedded, or opa-url (each worker asks the OPA servers over keep-alive sessions).",
     ),
-    opa_url: str | None = typer.Option(
-        None, "--opa-url", help="OPA server URL [env MLGATE_OPA_URL]."
+    opa_url: list[str] = typer.Option(
+        [],
+        "--opa-url",
+        help="OPA server URL; repeat to spread the models over several servers (replicas) "
+        "[env MLGATE_OPA_URL: one].",
     ),
+    opa_ca_cert: str | None = OPA_CA_CERT,
+    opa_client_cert: str | None = OPA_CLIENT_CERT,
+    opa_client_key: str | None = OPA_CLIENT_KEY,
+    opa_token_file: str | None = OPA_TOKEN_FILE,
+    opa_no_push: bool = OPA_NO_PUSH,
     workers: int | None = typer.Option(
         None, "--workers", "-j", min=1, help="Parallel workers [default: the number of CPUs]."
     ),
@@ -68,14 +83,22 @@ def recertify(
     Example: mlgate recertify --bundle policy-2026.12/ --facts-dir prod-facts/
     """
     from mlgate.decisions.evaluate import check_evaluation_time, evaluation_time
-    from mlgate.engine.base import check_timeout
     from mlgate.fleet.recertify import recertify as run
     from mlgate.fleet.sources import FactsDir, MlflowRegistry
     from mlgate.fleet.table import ProgressBar, render_json, render_text
 
     if (facts_dir is None) == (mlflow_registry is None):
         raise UsageError("give exactly one of --facts-dir DIR and --mlflow-registry URI")
-    timeout = check_timeout(timeout)
+    options = engine_options(
+        engine,
+        opa_url[0] if len(opa_url) == 1 else None,
+        timeout,
+        no_push=opa_no_push,
+        ca_cert=opa_ca_cert,
+        client_cert=opa_client_cert,
+        client_key=opa_client_key,
+        token_file=opa_token_file,
+    )
     required = verification(verification_key, key_id, alg, scope)
     if required is not None:  # before any worker reads it, as `opa run --verification-key`
         open_bundle(bundle, required)
@@ -96,9 +119,8 @@ def recertify(
             against=against,
             log=log,
             record=not no_log,
-            engine=engine,
-            opa_url=opa_url or os.environ.get("MLGATE_OPA_URL"),
-            timeout=timeout,
+            engine=options,
+            opa_urls=tuple(opa_url),
             workers=workers,
             evaluated_at=evaluated_at,
             progress=bar,

@@ -7,6 +7,16 @@ import sys
 import typer
 
 from mlgate.cli.log import LOG_HELP
+from mlgate.cli.opa_options import (
+    ENGINE,
+    OPA_CA_CERT,
+    OPA_CLIENT_CERT,
+    OPA_CLIENT_KEY,
+    OPA_NO_PUSH,
+    OPA_TOKEN_FILE,
+    OPA_URL,
+    engine_options,
+)
 
 
 def replay(
@@ -14,8 +24,13 @@ def replay(
     bundle: str | None = typer.Option(
         None, "--bundle", "-b", help="The bundle at the logged revision (its digest must match)."
     ),
-    engine: str | None = typer.Option(None, "--engine", "-e", help="Engine, as for check."),
-    opa_url: str | None = typer.Option(None, "--opa-url", help="OPA server URL, as for check."),
+    engine: str | None = ENGINE,
+    opa_url: str | None = OPA_URL,
+    opa_ca_cert: str | None = OPA_CA_CERT,
+    opa_client_cert: str | None = OPA_CLIENT_CERT,
+    opa_client_key: str | None = OPA_CLIENT_KEY,
+    opa_token_file: str | None = OPA_TOKEN_FILE,
+    opa_no_push: bool = OPA_NO_PUSH,
     log: str | None = typer.Option(None, "--log", help=LOG_HELP),
 ) -> None:
     """Re-evaluate a logged decision's facts with its bundle and confirm the outcome.
@@ -24,7 +39,6 @@ def replay(
     Example: mlgate replay 0190c6e2-… --bundle policy-v12.tar.gz
     """
     from mlgate.decisions.replay import replay as run
-    from mlgate.engine.select import EngineOptions
     from mlgate.logstore.open import open_store
 
     store = open_store(log, create=False)
@@ -33,7 +47,15 @@ def replay(
             store,
             decision_id,
             bundle_location=bundle,
-            engine=EngineOptions.from_env(engine, opa_url),
+            engine=engine_options(
+                engine,
+                opa_url,
+                no_push=opa_no_push,
+                ca_cert=opa_ca_cert,
+                client_cert=opa_client_cert,
+                client_key=opa_client_key,
+                token_file=opa_token_file,
+            ),
         )
     finally:
         store.close()

@@ -70,6 +70,9 @@ class OpaAnswerError(EngineError):
     JSON object): the server is reachable, so a half-done push can be put back."""
 
 
+_HOST_PORT = re.compile(r"[A-Za-z0-9.-]+:\d+(/[\w./-]*)?")
+
+
 def _check_url_form(url: str) -> None:
     """An http(s) URL with a host; the URL is not shown (it may carry a password)."""
     try:
@@ -79,6 +82,8 @@ def _check_url_form(url: str) -> None:
         raise UsageError(f"the OPA URL is not a valid URL ({exc})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         shown = f"{parts.scheme}://" if parts.scheme else "no scheme"
+        if _HOST_PORT.fullmatch(url):  # host:port, no scheme (and no password to hide)
+            shown = f"{url}; did you mean http://{url}?"
         raise UsageError(f"the OPA URL must be http:// or https:// with a host (got {shown})")
 
 
@@ -146,16 +151,19 @@ class OpaRestEngine:
         url: str,
         timeout: float = DEFAULT_TIMEOUT_S,
         push: bool = True,
+        attach: bool = False,
         token: str | None = None,
         session: requests.Session | None = None,
         connection: OpaConnection | None = None,
     ) -> OpaRestEngine:
-        """``connection`` (``opa_conn``): CA bundle, client certificate, token, retries."""
+        """``connection`` (``opa_conn``): CA bundle, client certificate, token, retries.
+        ``attach`` (with ``push=False``): this run pushed ``bundle`` to ``url`` already
+        (recertify's workers after their parent), so only ask."""
         engine = cls(url, timeout=timeout, token=token, session=session, connection=connection)
         try:
             if push:
                 engine._push(bundle)
-            else:
+            elif not attach:
                 if not bundle.revision:
                     raise UsageError(
                         f"{bundle.source}: the bundle has no revision, so it cannot be shown "

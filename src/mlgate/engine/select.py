@@ -30,6 +30,12 @@ class EngineOptions:
     opa_url: str | None = None
     timeout: float = DEFAULT_TIMEOUT_S
     push: bool = True
+    # The caller pushed this bundle to this OPA in this run (recertify's parent, for
+    # its workers): neither push again nor ask for a bundle-service revision.
+    attach: bool = False
+    # The embedded engine in its own process (a crash or hang cannot take mlgate
+    # down); recertify's workers are processes already.
+    isolate: bool = True
     opa: OpaSettings = field(default_factory=OpaSettings)
 
     @classmethod
@@ -57,7 +63,7 @@ class EngineOptions:
 def _embedded(bundle: Bundle, opts: EngineOptions) -> Engine:
     from mlgate.engine.embedded import EmbeddedEngine
 
-    return EmbeddedEngine.from_bundle(bundle, timeout=opts.timeout)
+    return EmbeddedEngine.from_bundle(bundle, timeout=opts.timeout, isolate=opts.isolate)
 
 
 def _opa_url(bundle: Bundle, opts: EngineOptions) -> Engine:
@@ -70,6 +76,7 @@ def _opa_url(bundle: Bundle, opts: EngineOptions) -> Engine:
         url=opts.opa_url,
         timeout=opts.timeout,
         push=opts.push,
+        attach=opts.attach,
         connection=opts.opa.resolve(),
     )
 

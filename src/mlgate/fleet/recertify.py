@@ -15,12 +15,14 @@ row, and the run goes on. Nothing but the changes is kept in memory.
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mlgate.engine.select import EngineOptions, open_engine
 from mlgate.errors import UsageError
 
 if TYPE_CHECKING:
@@ -86,9 +88,8 @@ def recertify(
     against: str | Path | None = None,
     log: str | None = None,
     record: bool = True,
-    engine: str = "embedded",
-    opa_url: str | None = None,
-    timeout: float = 30.0,
+    engine: EngineOptions | None = None,
+    opa_urls: Sequence[str] = (),
     workers: int | None = None,
     batch: int = 500,
     evaluated_at: str | None = None,
@@ -98,13 +99,14 @@ def recertify(
     from mlgate.fleet.work import Setup
     from mlgate.logstore.entry import default_actor
 
-    if engine not in ("embedded", "opa-url"):
-        raise UsageError(f"recertify runs on the embedded engine or an OPA server, not {engine}")
+    engine = engine or EngineOptions(name="embedded")
+    if engine.name not in ("embedded", "opa-url"):
+        raise UsageError(f"recertify runs on the embedded engine or OPA servers, not {engine.name}")
     if against is None and not record:
         from mlgate.gate import default_bundle
 
         against = default_bundle()
-    if engine == "opa-url" and against is not None:
+    if engine.name == "opa-url" and against is not None:
         raise UsageError(
             "with --engine opa-url the outcomes are compared with the decision log; one OPA "
             "server cannot hold two bundles (drop --against / --no-log, or use the embedded engine)"
@@ -112,15 +114,15 @@ def recertify(
     bundle = _checked_bundle(bundle_location)
     if against is not None:
         _checked_bundle(against)
-    if engine == "opa-url":
-        _push(bundle_location, opa_url, timeout)
+    urls = tuple(opa_urls) or ((engine.opa_url,) if engine.opa_url else ())
+    if engine.name == "opa-url":
+        _prepare_servers(bundle, engine, urls)
     store = _open(log) if record else None
     setup = Setup(
         bundle=str(bundle_location),
         against=str(against) if against is not None else None,
-        engine=engine,
-        opa_url=opa_url,
-        timeout=timeout,
+        engine=dataclasses.replace(engine, isolate=False),  # the worker is the isolation
+        opa_urls=urls,
         evaluated_at=evaluated_at,
         record=record,
         actor=default_actor(),
@@ -161,13 +163,14 @@ def _checked_bundle(location: str | Path) -> Bundle:
     return bundle
 
 
-def _push(location: str | Path, url: str | None, timeout: float) -> None:
-    from mlgate.bundles.load import load_bundle
-    from mlgate.engine.opa_rest import OpaRestEngine
-
-    if not url:
+def _prepare_servers(bundle: Bundle, engine: EngineOptions, urls: tuple[str, ...]) -> None:
+    """Push the bundle once to each OPA server (its workers then only ask), or, with
+    ``--opa-no-push``, check that each serves it; through the engine registry, so
+    the token and TLS settings are the ones ``check`` uses."""
+    if not urls:
         raise UsageError("--engine opa-url needs --opa-url URL (or MLGATE_OPA_URL)")
-    OpaRestEngine.from_bundle(load_bundle(location), url=url, timeout=timeout).close()
+    for url in urls:
+        open_engine(bundle, dataclasses.replace(engine, opa_url=url)).close()
 
 
 def _open(log: str | None) -> LogStore:

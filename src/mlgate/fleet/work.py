@@ -11,9 +11,10 @@ model's ``error``; the run goes on.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from mlgate.engine.select import EngineOptions, open_engine
 from mlgate.errors import MlgateError
 
 if TYPE_CHECKING:
@@ -26,9 +27,11 @@ if TYPE_CHECKING:
 class Setup:
     bundle: str
     against: str | None = None
-    engine: str = "embedded"
-    opa_url: str | None = None
-    timeout: float = 30.0
+    engine: EngineOptions = field(
+        default_factory=lambda: EngineOptions(name="embedded", isolate=False)
+    )
+    # With --engine opa-url: the OPA servers each worker spreads its models over.
+    opa_urls: tuple[str, ...] = ()
     evaluated_at: str | None = None
     record: bool = True
     actor: str = ""
@@ -56,11 +59,13 @@ class Evaluator:
         self.setup = setup
         self.bundle = load_bundle(setup.bundle)
         self.mask = configured_rules(self.bundle.data)
-        self.engine = _open(self.bundle, setup)
+        self.engines = _open(self.bundle, setup)
+        self._turn = 0
         self.against: tuple[Bundle, Engine] | None = None
-        if setup.against is not None:
+        if setup.against is not None:  # the embedded engine: one OPA holds one bundle
             old = load_bundle(setup.against)
-            self.against = (old, _open(old, Setup(bundle=setup.against, timeout=setup.timeout)))
+            embedded = EngineOptions(name="embedded", timeout=setup.engine.timeout, isolate=False)
+            self.against = (old, open_engine(old, embedded))
 
     def run(self, item: Item) -> Result:
         from mlgate.decisions.evaluate import decide
@@ -69,10 +74,11 @@ class Evaluator:
             facts, warnings = _facts(item)
             subject = facts.get("subject") or {}
             name, version = subject.get("name"), subject.get("version")
+            self._turn = (self._turn + 1) % len(self.engines)  # round robin over the servers
             decision = decide(
                 facts,
                 self.bundle,
-                self.engine,
+                self.engines[self._turn],
                 evaluated_at=self.setup.evaluated_at,
                 warnings=warnings,
             )
@@ -98,22 +104,23 @@ class Evaluator:
         )
 
     def close(self) -> None:
-        self.engine.close()
+        for engine in self.engines:
+            engine.close()
         if self.against is not None:
             self.against[1].close()
 
 
-def _open(bundle: Bundle, setup: Setup) -> Engine:
-    if setup.engine == "opa-url":
-        from mlgate.engine.opa_rest import OpaRestEngine
-
-        assert setup.opa_url is not None
-        # The parent pushed the bundle once; each worker keeps its own keep-alive session.
-        return OpaRestEngine(setup.opa_url, timeout=setup.timeout, token=None, session=None)
-    from mlgate.engine.embedded import EmbeddedEngine
-
-    # The worker process is the isolation: a crash takes down this worker only.
-    return EmbeddedEngine.from_bundle(bundle, timeout=setup.timeout, isolate=False)
+def _open(bundle: Bundle, setup: Setup) -> list[Engine]:
+    """The worker's engines, built by the engine registry: one per OPA server (each
+    with its own keep-alive session; the parent pushed the bundle to each, unless
+    they serve it themselves), or the embedded engine in this process."""
+    if setup.engine.name != "opa-url":
+        return [open_engine(bundle, setup.engine)]
+    attach = setup.engine.push  # pushed by the parent: ask only
+    return [
+        open_engine(bundle, replace(setup.engine, opa_url=url, push=False, attach=attach))
+        for url in setup.opa_urls
+    ]
 
 
 def _facts(item: Item) -> tuple[dict[str, Any], tuple[str, ...]]:
