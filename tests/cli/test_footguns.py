@@ -123,3 +123,12 @@ def test_one_version_source_and_a_typed_package() -> None:
     assert project["tool"]["hatch"]["version"]["path"] == "src/mlgate/__init__.py"
     assert mlgate.__version__.count(".") == 2
     assert resources.files("mlgate").joinpath("py.typed").is_file()
+
+
+def test_an_opa_url_without_scheme_is_echoed_with_the_fix(
+    run: Run, write_facts: Callable[..., Path]
+) -> None:
+    facts = str(write_facts(minimal_facts()))
+    code, _, err = run("check", "-f", facts, "--no-log", "--opa-url", "localhost:8181")
+    assert code == 2 and "got localhost://" not in err
+    assert "(got localhost:8181; did you mean http://localhost:8181?)" in err

@@ -179,7 +179,9 @@ def test_markdown_comment(decide: Decide) -> None:
     doc = decide(FAILING)
     text = render("markdown", doc)
     assert text.startswith("<!-- mlgate-report -->\n## ❌ mlgate: FAIL")
-    assert f"mlgate approve {doc['decision_id']} --role model_risk" in text
+    # decide() checks with --no-log: no decision to approve, so no command with its id
+    assert f"mlgate approve {doc['decision_id']}" not in text
+    assert "not recorded (`--no-log`)" in text
     assert "| ❌ | **MLG-PERF-001** Performance metrics meet tier minimums | high | fail |" in text
     assert "**MLG-PRIV-001** `/privacy/pii_scan`" in text
     assert "<details><summary>" in text  # passing controls folded away

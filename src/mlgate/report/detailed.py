@@ -20,13 +20,17 @@ if TYPE_CHECKING:
 
 
 def attach_details(
-    checked: Checked, facts_paths: Sequence[str | Path], *, enforced: bool = True
+    checked: Checked,
+    facts_paths: Sequence[str | Path],
+    *,
+    enforced: bool = True,
+    logged: bool = True,
 ) -> Decision:
     from mlgate.report.details import build_details, with_details
 
     files = [p for p in facts_paths if str(p) != "-"]
     details = build_details(
-        checked.decision, checked.facts, files, checked.bundle, enforced=enforced
+        checked.decision, checked.facts, files, checked.bundle, enforced=enforced, logged=logged
     )
     return with_details(checked.decision, details)
 

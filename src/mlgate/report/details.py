@@ -128,7 +128,10 @@ def build_details(
     bundle: Bundle,
     *,
     enforced: bool = True,
+    logged: bool = True,
 ) -> dict[str, Any]:
+    """What the reports show beyond the decision; ``logged`` false (``check --no-log``):
+    the decision was recorded nowhere, so no report may offer to approve it."""
     doc = decision.document
     tier = doc.get("risk_tier") if isinstance(doc.get("risk_tier"), str) else None
     entry = doc.get("entry_point")
@@ -152,6 +155,7 @@ def build_details(
     return {
         "version": DETAILS_VERSION,
         "enforced": enforced,
+        **({} if logged else {"logged": False}),
         "tier": tier,
         "thresholds_path": ".".join(("data", *root, tier)) if tier and th else None,
         "controls": controls,

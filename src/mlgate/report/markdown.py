@@ -5,6 +5,11 @@ Verdict and why in plain words, the controls that need attention in a table
 approvals with the exact ``mlgate approve`` command for each role. Long lists
 are capped so the comment stays under the forges' size limits; the first line
 is a marker comment a bot can use to update its previous comment.
+
+Every value that comes from the facts or the bundle (control ids, messages,
+roles, revision, paths, waiver fields) goes through ``cell`` (HTML and
+Markdown link syntax escaped, one line) or ``code`` (a one-line code span), so
+a hostile string cannot put raw HTML, a link or an image into the comment.
 """
 
 from __future__ import annotations
@@ -29,14 +34,27 @@ HEAD = {"pass": "✅", "fail": "❌", "insufficient_evidence": "⚠️", "needs_
 _SIGN = {"minimum": "≥", "maximum": "≤"}
 
 
+_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "\\|", "[": "\\[", "]": "\\]", "\\": "\\\\"}
+    | {"`": "\\`"}
+)
+
+
 def cell(value: Any) -> str:
+    """One line of inline Markdown showing ``value`` as text, whatever it holds."""
     text = view.value_text(value) if not isinstance(value, str) else value
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return " ".join(text.replace("|", "\\|").split()) or "—"
+    return " ".join(text.translate(_ESCAPES).split()) or "—"
 
 
-def code(text: str) -> str:
-    return f"`{text.replace('`', chr(0x2019))}`"
+def code(value: Any) -> str:
+    """A one-line code span (no backtick, no line break can end it early)."""
+    text = " ".join(str(value).replace("`", chr(0x2019)).split())
+    return f"`{text}`" if text else "—"
+
+
+def _shell_line(text: str) -> str:
+    """A line inside a fenced block: one line, so no value can close the fence."""
+    return " ".join(text.replace("`", chr(0x2019)).split())
 
 
 def _threshold_actual(decision: Decision, control: dict[str, Any]) -> tuple[str, str]:
@@ -62,10 +80,10 @@ def _control_rows(decision: Decision, rows: list[dict[str, Any]]) -> list[str]:
     for c in rows[:MAX_ROWS]:
         status = str(c.get("status", "pass"))
         limit, actual = _threshold_actual(decision, c)
-        name = f"**{c['id']}** {c.get('title') or ''}"
+        name = f"**{cell(c['id'])}** {cell(c.get('title') or '')}"
         out.append(
-            f"| {ICON.get(status, '')} | {cell(name)} | {cell(c.get('severity') or '')} "
-            f"| {view.STATUS.get(status, status)} | {cell(limit)} | {cell(actual)} |"
+            f"| {ICON.get(status, '')} | {name} | {cell(c.get('severity') or '')} "
+            f"| {cell(view.STATUS.get(status, status))} | {cell(limit)} | {cell(actual)} |"
         )
     if len(rows) > MAX_ROWS:
         out.append(f"\n_… and {len(rows) - MAX_ROWS} more control(s); see the full report._")
@@ -80,7 +98,7 @@ def _findings(decision: Decision) -> list[str]:
             where = view.location(decision, v.get("evidence"))
             at = f" — {code(f'{where[0]}:{where[1]}')}" if where else ""
             out.append(
-                f"- **{v['control']}** {cell(v['message'])} (expected "
+                f"- **{cell(v['control'])}** {cell(v['message'])} (expected "
                 f"{cell(v.get('expected'))}, actual {cell(v.get('actual'))}){at}"
             )
         if len(decision.violations) > MAX_ROWS:
@@ -89,7 +107,7 @@ def _findings(decision: Decision) -> list[str]:
         out += ["", "### Missing evidence", ""]
         for m in decision.missing_evidence[:MAX_ROWS]:
             message = f": {cell(m['message'])}" if m.get("message") else ""
-            out.append(f"- **{m['control']}** {code(m['path'])}{message}")
+            out.append(f"- **{cell(m['control'])}** {code(m['path'])}{message}")
     return out
 
 
@@ -105,10 +123,22 @@ def _approvals(decision: Decision) -> list[str]:
     ]
     for a in decision.required_approvals:
         out.append(
-            f"| {cell(a['role'])} | {a['count']} | {a.get('given', 0)} | {cell(a['reason'])} |"
+            f"| {cell(a['role'])} | {cell(a['count'])} | {cell(a.get('given', 0))} "
+            f"| {cell(a['reason'])} |"
         )
+    if not view.logged(decision):
+        return [
+            *out,
+            "",
+            "_This check was not recorded (`--no-log`): there is no decision to approve. "
+            "Run `mlgate check` with a decision log, then each approver runs "
+            "`mlgate approve DECISION_ID --role ROLE`._",
+        ]
     out += ["", "Each approver runs, with their own principal id and key:", "", "```sh"]
-    out += [view.approve_command(decision, str(a["role"])) for a in decision.required_approvals]
+    out += [
+        _shell_line(view.approve_command(decision, str(a["role"])))
+        for a in decision.required_approvals
+    ]
     return [*out, "```"]
 
 
@@ -116,7 +146,7 @@ def _footer(decision: Decision) -> list[str]:
     doc = decision.document
     bundle, engine = doc.get("bundle") or {}, (doc.get("engine") or {}).get("name", "?")
     waivers = [
-        f"- 🟡 **{w['control']}** waived until {w['expires_at']} ({cell(w['ticket'])}, "
+        f"- 🟡 **{cell(w['control'])}** waived until {cell(w['expires_at'])} ({cell(w['ticket'])}, "
         f"{cell(w['approver'])}): {cell(w['reason'])}"
         for w in decision.waivers_applied
     ]

@@ -82,7 +82,17 @@ def by_id(decision: Decision) -> dict[str, dict[str, Any]]:
     return {str(c["id"]): c for c in controls(decision)}
 
 
+def logged(decision: Decision) -> bool:
+    """False for ``check --no-log``: no decision log holds it, so none can approve it."""
+    return details(decision).get("logged") is not False
+
+
 def approve_command(decision: Decision, role: str) -> str:
+    if not logged(decision):
+        return (
+            "mlgate check without --no-log (this decision was not recorded), then "
+            f"mlgate approve DECISION_ID --role {role} --as PRINCIPAL --key PRINCIPAL_KEY"
+        )
     return (
         f"mlgate approve {decision.decision_id or 'DECISION_ID'} --role {role} "
         "--as PRINCIPAL --key PRINCIPAL_KEY"
