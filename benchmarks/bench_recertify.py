@@ -3,19 +3,16 @@
 Prints figures; it asserts nothing (targets are read by people):
 - >= 1,000 decisions/s on this machine's 2 cores with the embedded engine;
 - peak RSS < 300 MB (the parent and its worker processes together);
-- the same through the OPA REST path (a keep-alive session per worker process).
 
 The documents are medium- and high-tier facts (the golden case
 medium_tier_complete_passes, varied per model: name, version, metrics,
 tier), written to a temporary directory and streamed from there; every
 decision is appended to a fresh SQLite decision log, a batch per transaction.
 
-The REST path runs against tests/opa_double, an OPA-API test double
-(Python + regorus) started in its own process: it is NOT OPA, and its figure
-says nothing about a real OPA server's throughput.
+The same pipeline against real OPA servers, side by side with this one, is
+bench_opa.py.
 
 Run: .venv/bin/python benchmarks/bench_recertify.py [--docs N] [--workers N]
-     [--rest-docs N] [--rest-workers N] [--skip-rest]
 """
 
 from __future__ import annotations
@@ -25,9 +22,7 @@ import contextlib
 import json
 import os
 import random
-import re
 import resource
-import subprocess
 import sys
 import tempfile
 import threading
@@ -138,29 +133,10 @@ def run(label: str, facts: Path, log: Path, **options: Any) -> None:
     print(f"  outcomes under the bundle: {counts}")
 
 
-def start_double() -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.opa_double", "--port", "0"],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    match = re.search(r"http://\S+", line)
-    if match is None:
-        proc.kill()
-        raise SystemExit(f"the OPA double did not start: {line!r}")
-    return proc, match.group(0).rstrip(";")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--rest-docs", type=int, default=10_000)
-    parser.add_argument("--rest-workers", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--skip-rest", action="store_true")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} CPU(s); Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -171,24 +147,6 @@ def main() -> None:
             f"embedded engine, {args.workers} worker processes, {args.docs} documents",
             facts, Path(tmp, "embedded.db"), workers=args.workers,
         )  # fmt: skip
-        if args.skip_rest:
-            return
-        rest = Path(tmp, "rest")
-        rest.mkdir()
-        generate(rest, args.rest_docs)
-        proc, url = start_double()
-        try:
-            run(
-                f"OPA REST path against tests/opa_double (NOT OPA, one Python process), "
-                f"{args.rest_workers} worker processes with keep-alive sessions, "
-                f"{args.rest_docs} documents",
-                rest, Path(tmp, "rest.db"), engine="opa-url", opa_url=url,
-                workers=args.rest_workers,
-            )  # fmt: skip
-            print("  (the double's process is not counted in the RSS above)")
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
 
 
 if __name__ == "__main__":
