@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -39,12 +40,22 @@ def opa_version() -> str:
 
 @contextmanager
 def opa_server(
-    args: list[str], log: Path, *, ready: str = "/health?bundles", wait_s: float = 30.0
+    args: list[str],
+    log: Path,
+    *,
+    ready: str = "/health?bundles",
+    wait_s: float = 30.0,
+    tls: tuple[Path, Path] | None = None,
+    probe: dict[str, Any] | None = None,
 ) -> Iterator[str]:
-    """``opa run --server`` with ``args``; its base URL once ``ready`` answers 200."""
+    """``opa run --server`` with ``args``; its base URL once ``ready`` answers 200.
+    ``tls``: the server certificate and key (an https:// URL); ``probe``: what the
+    readiness request needs then (``verify``, ``cert``, ``headers``)."""
     assert OPA is not None, "requires_opa"
     port = free_port()
-    url = f"http://127.0.0.1:{port}"
+    url = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
+    if tls:
+        args = ["--tls-cert-file", str(tls[0]), "--tls-private-key-file", str(tls[1]), *args]
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [OPA, "run", "--server", "--addr", f"127.0.0.1:{port}", *args],
@@ -57,7 +68,7 @@ def opa_server(
                 if proc.poll() is not None:
                     raise RuntimeError(f"opa exited with {proc.returncode}: {_tail(log)}")
                 try:
-                    if requests.get(url + ready, timeout=1).status_code == 200:
+                    if requests.get(url + ready, timeout=1, **(probe or {})).status_code == 200:
                         break
                 except requests.RequestException:
                     pass

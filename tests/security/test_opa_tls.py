@@ -1,4 +1,7 @@
-"""OPA over TLS and mutual TLS, against the OPA double behind ``ssl`` (not OPA).
+"""OPA over TLS and mutual TLS against the OPA double behind ``ssl`` (NOT OPA): the
+requests and headers a server saw, scripted 429/503/500 answers and a plain-http
+server, which a real OPA won't produce on demand. The same promises against a
+real OPA: ``test_opa_tls_real.py``.
 
 The certificates are made for each session with ``cryptography``: a CA, a
 server certificate for 127.0.0.1, a client certificate, and another CA that
