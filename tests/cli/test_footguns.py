@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -132,3 +133,31 @@ def test_an_opa_url_without_scheme_is_echoed_with_the_fix(
     code, _, err = run("check", "-f", facts, "--no-log", "--opa-url", "localhost:8181")
     assert code == 2 and "got localhost://" not in err
     assert "(got localhost:8181; did you mean http://localhost:8181?)" in err
+
+
+def _commands() -> list[list[str]]:
+    import click
+    import typer.main
+
+    from mlgate.cli import main as cli
+
+    cli._register()
+    found: list[list[str]] = []
+
+    def walk(command: click.Command, path: list[str]) -> None:
+        found.append(path)
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                walk(sub, [*path, name])
+
+    walk(typer.main.get_command(cli.app), [])
+    return found
+
+
+@pytest.mark.parametrize("path", _commands(), ids=lambda p: " ".join(p) or "mlgate")
+def test_no_option_shows_two_defaults(path: list[str], run: Run) -> None:
+    code, out, _ = run(*path, "--help")
+    assert code == 0
+    entries = re.split(r"\n  (?=-)", out)
+    doubled = [e.split()[0] for e in entries if e.count("[default:") > 1]
+    assert doubled == [], f"mlgate {' '.join(path)} --help: two defaults for {doubled}"

@@ -71,7 +71,8 @@ def test_explain_every_control_says_how_to_pass(run: Run, decision_file: Path) -
     code, out, _ = run("explain", str(decision_file))
     assert code == 0
     assert "to pass:   add /privacy/pii_scan to the facts" in out
-    assert "more approval(s) from role model_risk: mlgate approve " in out
+    # a --no-log decision: no approve command for an id no log holds
+    assert "more approval(s) from role model_risk: mlgate check without --no-log" in out
     assert "fix or upgrade until at most 0 critical vulnerabilities remain" in out
     assert out.count("to pass:") >= 27
 

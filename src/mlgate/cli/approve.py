@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from mlgate.logstore.lookup import resolve_decision_id
+
 if TYPE_CHECKING:
     from mlgate.approvals.principals import Principals
 
@@ -27,7 +29,9 @@ def _principals(path: str | None) -> Principals:
 
 
 def approve(
-    decision_id: str = typer.Argument(..., help="The logged decision you reviewed."),
+    decision_id: str = typer.Argument(
+        ..., help="The logged decision you reviewed (or a unique prefix of its id)."
+    ),
     role: str = typer.Option(..., "--role", help="The role you approve in, e.g. model_risk."),
     principal: str = typer.Option(..., "--as", help="Your principal id in the principals file."),
     key: Path = typer.Option(..., "--key", help="Your Ed25519 private key (from keys generate)."),
@@ -61,20 +65,21 @@ def approve(
 
     if (source is None) != (on_behalf_of is None):
         raise ApprovalError("--on-behalf-of and --source go together")
-    request = Request(
-        decision_id=decision_id,
-        role=role,
-        principal=principal,
-        key=key,
-        reject=reject,
-        comment=comment,
-        expires=expires,
-        on_behalf_of=on_behalf_of,
-        source={"reference": source} if source else None,
-    )
     trusted = _principals(principals)
     store = open_store(log, create=False)
     try:
+        decision_id = resolve_decision_id(store, decision_id)
+        request = Request(
+            decision_id=decision_id,
+            role=role,
+            principal=principal,
+            key=key,
+            reject=reject,
+            comment=comment,
+            expires=expires,
+            on_behalf_of=on_behalf_of,
+            source={"reference": source} if source else None,
+        )
         row = run(store, trusted, request, utc_now())
     finally:
         store.close()
@@ -116,7 +121,7 @@ def import_(
 
 
 def status(
-    decision_id: str = typer.Argument(..., help="A logged decision id."),
+    decision_id: str = typer.Argument(..., help="A logged decision id (or a unique prefix)."),
     log: str | None = typer.Option(None, "--log", help=LOG_HELP),
     principals: str | None = typer.Option(None, "--principals", help=PRINCIPALS_HELP),
 ) -> None:
@@ -135,7 +140,7 @@ def status(
     trusted = load_principals(found) if found else None
     store = open_store(log, create=False)
     try:
-        result = run(store, trusted, decision_id, utc_now())
+        result = run(store, trusted, resolve_decision_id(store, decision_id), utc_now())
     finally:
         store.close()
     print("\n".join(result.lines()))

@@ -113,7 +113,14 @@ def diff(
     decisions: str | None = typer.Option(
         None, "--decisions", help="Evaluate the facts of logged decisions (SQLite file or URL)."
     ),
-    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes [default: cores]."),
+    jobs: int = typer.Option(
+        0,
+        "--jobs",
+        "-j",
+        min=0,
+        show_default=False,
+        help="Worker processes; 0: one per core [default: one per core].",
+    ),
     fail_on_impact: bool = typer.Option(
         False, "--fail-on-impact", help="Exit 1 when any model's verdict changes."
     ),

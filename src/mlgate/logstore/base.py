@@ -7,6 +7,7 @@ else (sealing, verification, masking, export) is store-independent.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from mlgate.logstore.chain import Head, Row
 
 _EQUAL: tuple[str, ...] = ("decision_id", "kind", "model", "version", "outcome")
 _EQUAL += ("bundle_revision", "evidence_digest")
+_ID_PREFIX = re.compile(r"[0-9a-fA-F-]+")
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,7 @@ class Query:
     """Filters for ``select``: every field given must match; times are RFC 3339."""
 
     decision_id: str | None = None
+    decision_id_prefix: str | None = None  # hexadecimal digits and dashes only
     kind: str | None = None
     model: str | None = None
     version: str | None = None
@@ -42,6 +45,11 @@ class Query:
             if value is not None:
                 clauses.append(f"{name} = {mark}")
                 params.append(value)
+        if self.decision_id_prefix is not None:
+            if not _ID_PREFIX.fullmatch(self.decision_id_prefix):
+                raise ValueError(f"not a decision id prefix: {self.decision_id_prefix!r}")
+            clauses.append(f"decision_id LIKE {mark}")  # no wildcard can be in the prefix
+            params.append(self.decision_id_prefix + "%")
         if self.since is not None:
             clauses.append(f"time >= {mark}")
             params.append(self.since)

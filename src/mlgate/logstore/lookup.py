@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from mlgate.logstore.base import Query
@@ -13,6 +14,28 @@ if TYPE_CHECKING:
     from mlgate.logstore.chain import Row
 
 APPROVAL_KINDS = ("approval", "rejection")
+MIN_PREFIX = 4  # as git's shortest abbreviated hash
+_PREFIX = re.compile(r"[0-9a-fA-F-]+")
+
+
+def resolve_decision_id(store: LogStore, given: str) -> str:
+    """The full id of the logged decision ``given`` names: the id itself, or the one
+    decision whose id starts with it (at least four characters), as git takes a
+    unique abbreviated hash. Two or more candidates: ``LogStoreError`` naming them."""
+    if len(given) < MIN_PREFIX or not _PREFIX.fullmatch(given):
+        return given  # find_decision says whether it is logged
+    if store.select(Query(decision_id=given, kind="decision", limit=1)):
+        return given
+    rows = store.select(Query(decision_id_prefix=given, kind="decision", limit=50))
+    ids = sorted({str(r.columns.get("decision_id")) for r in rows})
+    if len(ids) > 1:
+        shown = ", ".join(ids[:5]) + (", …" if len(ids) > 5 else "")
+        raise LogStoreError(
+            f"decision id {given!r} is ambiguous in the decision log {store.location}: "
+            f"{len(ids)}{'+' if len(rows) == 50 else ''} decisions start with it ({shown}); "
+            "give more characters"
+        )
+    return ids[0] if ids else given
 
 
 def find_decision(store: LogStore, decision_id: str) -> dict[str, Any]:

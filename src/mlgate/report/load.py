@@ -1,6 +1,7 @@
 """Load a stored decision for ``mlgate report`` / ``mlgate explain``.
 
-A reference is a decision JSON file (``-`` reads stdin) or a decision id. An id
+A reference is a decision JSON file (``-`` reads stdin) or a decision id (or a
+unique prefix of one, at least four characters, as git takes a short hash). An id
 is looked up by the ``sources`` given (callables ``id -> (decision, facts) |
 None``); the CLI passes the decision log's (``report.log_source``), and
 another store plugs in the same way.
@@ -28,7 +29,8 @@ from mlgate.errors import BundleError, InputError
 
 Found = tuple[dict[str, Any], "dict[str, Any] | None"]
 DecisionSource = Callable[[str], "Found | None"]
-_ID = re.compile(r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
+# A decision id, or a prefix of one (at least four characters) the sources resolve.
+_ID = re.compile(r"^[0-9a-fA-F][0-9a-fA-F-]{3,35}$")
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mlgate.logstore.lookup import find_decision, resolve_decision_id
 from mlgate.report.load import DecisionSource
 
 
@@ -11,12 +12,11 @@ def log_source(location: str | None) -> DecisionSource:
     """A source that finds a decision (and its logged facts) in the log at ``location``."""
 
     def lookup(decision_id: str) -> tuple[dict[str, Any], dict[str, Any] | None] | None:
-        from mlgate.logstore.lookup import find_decision
         from mlgate.logstore.open import open_store
 
         store = open_store(location, create=False)
         try:
-            record = find_decision(store, decision_id)
+            record = find_decision(store, resolve_decision_id(store, decision_id))
         finally:
             store.close()
         facts = record.get("facts")
