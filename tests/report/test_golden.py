@@ -18,7 +18,7 @@ from tests.report.conftest import EXAMPLE, FAILING, Run, normalise
 
 GOLDEN = Path(__file__).parent / "golden"
 EXT = {"text": "txt", "json": "json", "junit": "xml", "sarif": "sarif", "github": "txt",
-       "markdown": "md", "html": "html"}  # fmt: skip
+       "markdown": "md", "html": "html", "codequality": "json"}  # fmt: skip
 CASES = {"passing": (EXAMPLE, 0), "failing": (FAILING, 1)}
 
 

@@ -30,6 +30,7 @@ class OutputFormat(StrEnum):
     GITHUB = "github"
     MARKDOWN = "markdown"
     HTML = "html"
+    CODEQUALITY = "codequality"
 
     def to_formatter(self, *, color: bool = False) -> Formatter:
         if self is OutputFormat.TEXT:
@@ -62,4 +63,8 @@ class OutputFormat(StrEnum):
             from mlgate.report.html import HtmlFormatter
 
             return HtmlFormatter()
+        if self is OutputFormat.CODEQUALITY:
+            from mlgate.report.codequality import CodeQualityFormatter
+
+            return CodeQualityFormatter()
         assert_never(self)
