@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import subprocess
 import threading
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -111,6 +113,74 @@ def test_opa_polls_mlgate_bundle_serve(policy_dir: Path, keys: KeyFiles, tmp_pat
     finally:
         server.shutdown()
         server.server_close()
+
+
+def _serving(catalog: Catalog, token: str | None = None) -> Any:
+    server = make_server(catalog, "127.0.0.1", 0, **({"token": token} if token else {}))
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    return server
+
+
+def _revision_of(policy_dir: Path, revision: str) -> None:
+    manifest = json.loads((policy_dir / ".manifest").read_text())
+    (policy_dir / ".manifest").write_text(json.dumps({**manifest, "revision": revision}))
+
+
+def test_a_new_revision_served_is_picked_up_and_the_old_one_refused(
+    policy_dir: Path, tmp_path: Path
+) -> None:
+    """OPA polls `bundle serve`; `--opa-no-push` decides while OPA serves the local
+    revision, and refuses once OPA has activated another one (ETag changed)."""
+    from mlgate.engine.opa_rest import OpaRestEngine
+    from mlgate.errors import EngineError
+
+    _revision_of(policy_dir, "r1")
+    catalog = Catalog([policy_dir])
+    catalog.load()
+    server = _serving(catalog)
+    config = {
+        "services": {"mlgate": {"url": f"http://127.0.0.1:{server.server_address[1]}"}},
+        "bundles": {
+            "mlgate": {
+                "service": "mlgate",
+                "resource": "bundles/policy.tar.gz",
+                "polling": {"min_delay_seconds": 1, "max_delay_seconds": 1},
+            }
+        },
+    }
+    (tmp_path / "opa.json").write_text(json.dumps(config))
+    passing = normalize(golden_cases()[0][1]["facts"])
+    try:
+        with opa_server(["--config-file", str(tmp_path / "opa.json")], tmp_path / "o.log") as url:
+            engine = OpaRestEngine.from_bundle(load_bundle(policy_dir), url=url, push=False)
+            assert "outcome" in engine.evaluate("data.mlgate.decision", prepare_input(passing))
+            _revision_of(policy_dir, "r2")  # the compliance team ships a new revision
+            deadline = time.monotonic() + 20
+            with pytest.raises(EngineError, match="serves bundle revision r2, not r1"):
+                while time.monotonic() < deadline:
+                    engine.evaluate("data.mlgate.decision", prepare_input(passing))
+                    time.sleep(0.2)
+            engine.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_an_opa_whose_bundle_service_is_down_is_not_ready(policy_dir: Path, tmp_path: Path) -> None:
+    from mlgate.engine.opa_rest import OpaRestEngine
+    from mlgate.errors import EngineError
+
+    config = {
+        "services": {"mlgate": {"url": f"http://127.0.0.1:{free_port()}"}},  # nobody there
+        "bundles": {"mlgate": {"service": "mlgate", "resource": "bundles/policy.tar.gz"}},
+    }
+    (tmp_path / "opa.json").write_text(json.dumps(config))
+    args = ["--config-file", str(tmp_path / "opa.json")]
+    with (
+        opa_server(args, tmp_path / "o.log", ready="/health") as url,
+        pytest.raises(EngineError, match=r"is not ready \(HTTP 500\)"),
+    ):
+        OpaRestEngine.from_bundle(load_bundle(policy_dir), url=url, push=False)
 
 
 def _opa_cli(*args: str, cwd: Path | None = None) -> None:

@@ -1,10 +1,10 @@
-"""OPA servers for the engine tests: a real OPA when there is one, else the double.
+"""OPA servers for the engine tests: a real OPA.
 
 ``opa_server`` yields a base URL tagged with ``.kind``:
 
 - ``opa-url``: a real OPA at ``MLGATE_TEST_OPA_URL``;
-- ``opa-run``: ``opa run --server`` started from PATH for the session;
-- ``double``: ``tests.opa_double`` (regorus behind OPA's REST API; *not* OPA).
+- ``opa-run``: ``opa run --server`` started from PATH for the session (the one
+  ``make opa`` installs); without one the test is skipped (never in CI).
 
 Misbehaviour tests (500, garbage, hang, dropped connection, tokens) use
 ``opa_double`` and carry the ``opa_double`` marker: a real OPA does not
@@ -149,21 +149,12 @@ def opa_double() -> Iterator[OpaDouble]:
 
 
 @pytest.fixture
-def opa_server(_real_opa: OpaURL | None, request: pytest.FixtureRequest) -> Iterator[OpaURL]:
-    """The base URL of an OPA REST API: real OPA if available, else a fresh double."""
-    if _real_opa is not None:
-        target: OpaURL = _real_opa
-        double = None
-    else:
-        double = OpaDouble().start()
-        target = OpaURL(double.url, "double", double)
-    print(f"[opa_server] kind={target.kind} url={target}")  # shown with -s / on failure
-    request.node.user_properties.append(("opa_server_kind", target.kind))
-    try:
-        yield target
-    finally:
-        if double is not None:
-            double.stop()
+def opa_server(_real_opa: OpaURL | None, request: pytest.FixtureRequest) -> OpaURL:
+    """The base URL of a real OPA's REST API."""
+    if _real_opa is None:
+        pytest.skip("no opa on PATH (make opa installs it)")
+    request.node.user_properties.append(("opa_server_kind", _real_opa.kind))
+    return _real_opa
 
 
 @pytest.fixture

@@ -1,9 +1,11 @@
 """``OpaRestEngine`` against an OPA REST API.
 
-Tests taking ``opa_server`` run against a real OPA when one is configured
-(``MLGATE_TEST_OPA_URL``, or ``opa`` on PATH) and otherwise against the in-repo
-double (regorus behind OPA's API): the ``[opa_server] kind=`` line says which.
-Tests taking ``opa_double`` always use the double: they need it to misbehave.
+Tests taking ``opa_server`` run against a real OPA (``MLGATE_TEST_OPA_URL``, or
+the ``opa`` that ``make opa`` installs). Tests taking ``opa_double`` use the
+in-repo double (regorus behind OPA's API, *not* OPA) because they need what a
+real OPA won't do on demand: misbehave (hang, 500, garbage, a dropped
+connection) or report any provenance a test scripts. The bundle-service paths
+with a real OPA: ``tests/bundles/test_real_opa.py``.
 """
 
 from __future__ import annotations
@@ -160,9 +162,7 @@ def test_info_names_the_engine_and_learns_the_version(opa_server: OpaURL, push: 
     engine = push(opa_server)
     assert (engine.info.name, engine.info.location) == ("opa-url", str(opa_server))
     engine.evaluate(DECISION_QUERY, LOW_PASS)
-    assert engine.info.version not in ("", "unknown")
-    if opa_server.kind == "double":
-        assert engine.info.version == DOUBLE_VERSION
+    assert engine.info.version not in ("", "unknown", DOUBLE_VERSION)
 
 
 def test_unload_removes_what_was_pushed(opa_server: OpaURL, push: Push) -> None:

@@ -9,8 +9,9 @@ from a healthy model (latency, confidence with its baseline, a drift report);
 the case's ``series`` / ``baselines`` / ``drift`` replace those parts (null
 removes one).
 
-The OPA REST path runs against the in-repo double (regorus: not OPA), or a
-real OPA at ``MLGATE_TEST_OPA_URL``. The cases live here, not in tests/cases/,
+The OPA REST path runs against a real OPA (``opa run --server``, the one
+``make opa`` installs), started for the module; it is skipped only where no
+``opa`` is installed (never in CI). The cases live here, not in tests/cases/,
 because they are series, not facts documents, and they judge
 ``data.mlgate.monitoring.decision``.
 """
@@ -18,7 +19,6 @@ because they are series, not facts documents, and they judge
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ from mlgate.monitoring.build import Inputs
 from mlgate.monitoring.monitor import monitor
 from mlgate.monitoring.specs import SeriesSpec
 from tests.monitoring import generate as g
-from tests.opa_double import OpaDouble
+from tests.real_opa import OPA, opa_server
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.yaml"))
 
@@ -58,19 +58,17 @@ def test_there_are_cases_for_each_kind_of_drift() -> None:
 
 
 @pytest.fixture(scope="module", params=["embedded", "opa-url"])
-def engine(request: pytest.FixtureRequest) -> Iterator[EngineOptions]:
+def engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[EngineOptions]:
     if request.param == "embedded":
         yield EngineOptions(name="embedded")
         return
-    real = os.environ.get("MLGATE_TEST_OPA_URL")  # a real OPA when one is given
-    if real:
-        yield EngineOptions(name="opa-url", opa_url=real)
-        return
-    double = OpaDouble().start()
-    try:
-        yield EngineOptions(name="opa-url", opa_url=double.url)
-    finally:
-        double.stop()
+    if OPA is None:
+        pytest.skip("no opa on PATH (make opa installs it)")
+    log = tmp_path_factory.mktemp("opa-monitoring") / "opa.log"
+    with opa_server([], log, ready="/health") as url:
+        yield EngineOptions(name="opa-url", opa_url=url)
 
 
 def _merged(case: dict[str, Any]) -> dict[str, Any]:
