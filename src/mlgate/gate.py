@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mlgate.bundles.overlay import apply_overlays
 from mlgate.bundles.reach import entry_package, package_of
 from mlgate.bundles.trusted import open_bundle
 from mlgate.engine.base import DECISION_QUERY
@@ -68,20 +69,22 @@ def check(
     evaluated_at: str | None = None,
     amend: Callable[[dict[str, Any], Bundle], dict[str, Any]] | None = None,
     verification: Verification | None = None,
+    data: Sequence[str | Path] = (),
 ) -> Checked:
     """Decide on the facts in ``facts_paths`` (merged) with the bundle given.
 
     ``amend`` (optional) returns the facts document to evaluate from the loaded
     one and the bundle: ``mlgate check`` uses it to put the verified approvals
     from the decision log into ``approvals``. With ``verification`` the bundle must
-    carry a signature that key verifies, else nothing is decided.
+    carry a signature that key verifies, else nothing is decided. ``data``: files
+    merged over the bundle's data (``check --data``, ``bundles.overlay``).
     """
     from mlgate.decisions.evaluate import decide
     from mlgate.engine.select import EngineOptions, open_engine, resolve_name
     from mlgate.facts.document import load_facts
 
     options = engine or EngineOptions()
-    bundle = open_bundle(bundle_location or default_bundle(), verification)
+    bundle = apply_overlays(open_bundle(bundle_location or default_bundle(), verification), data)
     require_entry_point(bundle)
     # The embedded engine changes nothing outside this process, so it opens first:
     # its worker loads the bundle while this process reads the facts. An OPA

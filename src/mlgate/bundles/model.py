@@ -41,11 +41,22 @@ class Bundle:
     # The bundle's own principals file (``principals.yaml`` at its root), raw; the
     # digest covers it, so the principals who may sign travel with the rules.
     principals: bytes | None = None
+    # ``check --data`` (``bundles.overlay``): the data files merged over ``data``; then
+    # ``digest`` covers them too and ``files_digest`` is the files' own.
+    overlays: tuple[dict[str, Any], ...] = ()
+    files_digest: str = ""
 
     @property
     def revision(self) -> str:
         return self.manifest.revision
 
-    def to_json(self) -> dict[str, str]:
+    def to_json(self) -> dict[str, Any]:
         """The ``bundle`` block of a decision."""
-        return {"revision": self.revision, "digest": self.digest, "source": self.source}
+        block: dict[str, Any] = {
+            "revision": self.revision,
+            "digest": self.digest,
+            "source": self.source,
+        }
+        if self.overlays:
+            block |= {"files_digest": self.files_digest, "data_overlays": list(self.overlays)}
+        return block

@@ -30,6 +30,7 @@ from mlgate.cli.opa_options import (
     OPA_URL,
     engine_options,
 )
+from mlgate.errors import UsageError
 from mlgate.report.base import OutputFormat
 
 if TYPE_CHECKING:
@@ -60,6 +61,14 @@ def check(
         help="Output format of stdout (or of a plain -o FILE) [env MLGATE_FORMAT].",
     ),
     output: list[str] = output_option("-o junit=gate.xml -o html=report.html"),
+    data: list[Path] = typer.Option(
+        [],
+        "--data",
+        "-d",
+        metavar="FILE",
+        help="JSON/YAML data merged over the bundle's data, like opa eval -d (e.g. stricter "
+        "thresholds; repeatable, in order); the decision records each file and its digest.",
+    ),
     enforce: bool = typer.Option(
         True,
         "--enforce/--no-enforce",
@@ -129,6 +138,8 @@ def check(
         client_key=opa_client_key,
         token_file=opa_token_file,
     )
+    if data and opa_no_push:
+        raise UsageError("--data needs a bundle mlgate pushes: not with --opa-no-push")
     targets = parse_targets(output or config.load().outputs(), output_format)
     if mlflow_writeback:
         from mlgate.report.mlflow_writeback import require_tracking_uri
@@ -154,8 +165,6 @@ def check(
 
     if no_log:
         if log is not None:
-            from mlgate.errors import UsageError
-
             raise UsageError("--log and --no-log contradict each other")
         from mlgate.decisions.recorded import check_unlogged
 
@@ -166,6 +175,7 @@ def check(
             evaluated_at=evaluated_at,
             principals=principals,
             verification=required,
+            data=data,
         )
         decision = finish(unlogged)
     else:
@@ -180,6 +190,7 @@ def check(
             principals=principals,
             finish=finish,
             verification=required,
+            data=data,
         ).decision
     if not emit_all(decision, targets, color=use_color()):
         for warning in decision.warnings:

@@ -54,6 +54,7 @@ def check_and_record(
     principals: str | Path | None = None,
     finish: Callable[[Checked], Decision] | None = None,
     verification: Verification | None = None,
+    data: Sequence[str | Path] = (),
 ) -> Recorded:
     """Gather approvals, decide, let ``finish`` complete the decision, then record it."""
     from dataclasses import replace
@@ -69,7 +70,7 @@ def check_and_record(
             return _amend(store, doc, bundle, principals, state)
 
         checked = _checked(
-            facts_paths, bundle_location, engine, evaluated_at, amend, state, verification
+            facts_paths, bundle_location, engine, evaluated_at, amend, state, verification, data
         )
         if finish is not None:
             checked = replace(checked, decision=finish(checked))
@@ -122,6 +123,7 @@ def check_unlogged(
     evaluated_at: str | None = None,
     principals: str | Path | None = None,
     verification: Verification | None = None,
+    data: Sequence[str | Path] = (),
 ) -> Checked:
     """``check --no-log``: no log is read or written, so no signed approval can be
     gathered; with a principals file the facts' own (unsigned) approvals still do not
@@ -135,7 +137,9 @@ def check_unlogged(
         _warn_unsigned(doc, state)
         return {**doc, "approvals": []} if "approvals" in doc else doc
 
-    return _checked(facts_paths, bundle_location, engine, evaluated_at, amend, state, verification)
+    return _checked(
+        facts_paths, bundle_location, engine, evaluated_at, amend, state, verification, data
+    )
 
 
 def _checked(
@@ -146,6 +150,7 @@ def _checked(
     amend: Callable[[dict[str, Any], Bundle], dict[str, Any]],
     state: _State,
     verification: Verification | None = None,
+    data: Sequence[str | Path] = (),
 ) -> Checked:
     """``gate.check`` with ``amend``, and the warnings gathering approvals gave added to
     its decision."""
@@ -161,6 +166,7 @@ def _checked(
         evaluated_at=evaluated_at,
         amend=amend,
         verification=verification,
+        data=data,
     )
     if not state.warnings:
         return checked
