@@ -1,10 +1,13 @@
 """Signed approval records: what is signed, how, and how a stored one is read back.
 
 A record is ``{"payload": {...}, "signature": "<base64>"}``; the signature is
-Ed25519 over the canonical JSON of ``payload``. The payload binds the verdict
-to one review::
+Ed25519 over the canonical JSON of ``payload``: RFC 8785 (``jcs``) for type
+``mlgate.approval/v2``, which mlgate writes, and Python's canonical JSON
+(``canonical``) for ``mlgate.approval/v1``, which records already in a log hold
+and which still verifies (``signed_bytes``). The payload binds the verdict to one
+review::
 
-    type            mlgate.approval/v1
+    type            mlgate.approval/v2 (or v1)
     decision_id     the logged decision the principal reviewed
     evidence_digest the decision's evidence digest (facts minus approvals and time)
     bundle          {revision, digest} of the policy bundle
@@ -28,11 +31,14 @@ from mlgate.approvals.errors import ApprovalError
 from mlgate.approvals.keys import sign
 from mlgate.canonical import canonical_json
 from mlgate.facts.normalize import fold
+from mlgate.jcs import jcs
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-RECORD_TYPE = "mlgate.approval/v1"
+RECORD_TYPE = "mlgate.approval/v2"  # what mlgate signs: RFC 8785
+RECORD_TYPE_V1 = "mlgate.approval/v1"  # Python's canonical JSON; still verified
+RECORD_TYPES = (RECORD_TYPE, RECORD_TYPE_V1)
 VERDICTS = ("approve", "reject")
 _REQUIRED: tuple[str, ...] = ("type", "decision_id", "evidence_digest", "bundle", "subject", "role")
 _REQUIRED += ("principal", "signer", "decision", "at", "nonce")
@@ -93,8 +99,15 @@ def new_payload(
     return check_payload(payload, "new approval")
 
 
+def signed_bytes(payload: dict[str, Any]) -> bytes:
+    """The bytes the signature covers: RFC 8785 for v2, Python's canonical JSON for v1."""
+    if payload.get("type") == RECORD_TYPE_V1:
+        return canonical_json(payload)
+    return jcs(payload)
+
+
 def sign_payload(payload: dict[str, Any], key: Ed25519PrivateKey) -> dict[str, Any]:
-    return {"payload": payload, "signature": sign(key, canonical_json(payload))}
+    return {"payload": payload, "signature": sign(key, signed_bytes(payload))}
 
 
 def parse_record(obj: Any, where: str) -> dict[str, Any]:
@@ -115,8 +128,8 @@ def check_payload(payload: Any, where: str) -> dict[str, Any]:
     if missing or unknown:
         what = f"missing {', '.join(missing)}" if missing else f"unknown {', '.join(unknown)}"
         raise ApprovalError(f"{where}: payload fields: {what}")
-    if payload["type"] != RECORD_TYPE:
-        raise ApprovalError(f"{where}: type must be {RECORD_TYPE!r}")
+    if payload["type"] not in RECORD_TYPES:
+        raise ApprovalError(f"{where}: type must be {RECORD_TYPE!r} (or {RECORD_TYPE_V1!r})")
     if payload["decision"] not in VERDICTS:
         raise ApprovalError(f"{where}: decision must be approve or reject")
     for key in (*_REQUIRED, "expires_at", "comment"):
@@ -134,11 +147,12 @@ def check_payload(payload: Any, where: str) -> dict[str, Any]:
         raise ApprovalError(f"{where}: subject must map names to strings")
     if "source" in payload and not isinstance(payload["source"], dict):
         raise ApprovalError(f"{where}: source must be an object")
-    try:  # the signature is over canonical JSON: a value JSON cannot carry has none
-        canonical_json(payload)
+    try:  # the signature is over canonical JSON: a value it cannot carry has none
+        signed_bytes(payload)
     except ValueError:
         raise ApprovalError(
-            f"{where}: the payload holds NaN or Infinity, which JSON cannot carry"
+            f"{where}: the payload holds NaN or Infinity (or, in v2, an integer beyond "
+            "2^53), which canonical JSON cannot carry"
         ) from None
     for key in ("role", "principal", "signer"):
         if payload[key] != fold(payload[key]):  # as new_payload writes them: they compare

@@ -16,8 +16,7 @@ from typing import Any
 
 from mlgate.approvals.keys import verify
 from mlgate.approvals.principals import IMPORTER_ROLE, Principals
-from mlgate.approvals.record import Binding, to_fact
-from mlgate.canonical import canonical_json
+from mlgate.approvals.record import Binding, signed_bytes, to_fact
 
 
 def trust_problem(record: dict[str, Any], principals: Principals) -> str | None:
@@ -26,7 +25,7 @@ def trust_problem(record: dict[str, Any], principals: Principals) -> str | None:
     signer = principals.get(p["signer"])
     if signer is None:
         return f"signer {p['signer']!r} is not in the principals file"
-    if not verify(signer.public_key, record["signature"], canonical_json(p)):
+    if not verify(signer.public_key, record["signature"], signed_bytes(p)):
         return f"bad signature: it does not verify with {signer.id}'s public key"
     principal = principals.get(p["principal"])
     if principal is None:
@@ -128,7 +127,3 @@ def gather(stored: Iterable[Stored], principals: Principals | None, binding: Bin
         else:
             out.ignored.append((item, reason))
     return out
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
