@@ -14,7 +14,8 @@ when a verification key is given, and have manifest roots that overlap no
 other served bundle's. Sources are re-read when their files change; a
 change that fails a check is refused and the last good bundle stays served.
 Binds 127.0.0.1 unless told otherwise; with a token, every bundle request
-needs ``Authorization: Bearer <token>``.
+needs ``Authorization: Bearer <token>``. ``read_token`` and ``bearer_matches``
+are shared with ``mlgate log serve``.
 """
 
 from __future__ import annotations
@@ -23,12 +24,44 @@ import hmac
 import json
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from mlgate.errors import InputError
 
 if TYPE_CHECKING:
     from mlgate.bundles.catalog import Catalog
 
 PREFIX = "/bundles"
+DEFAULT_PORT = 8282  # ``mlgate log serve`` has 8283, OPA itself 8181
+
+
+def read_token(path: Path) -> str:
+    """The bearer token held in ``path`` (surrounding whitespace dropped). ``InputError``
+    when it cannot be read, is not UTF-8, is empty (that would turn authentication off)
+    or holds a character a client cannot send in an ``Authorization`` header."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read token ({exc.strerror or exc})") from None
+    try:
+        token = data.decode("utf-8").strip()
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: the token is not UTF-8 text (byte {exc.start})") from None
+    if not token:
+        raise InputError(f"{path}: the token is empty")
+    if not all(" " <= c <= "~" for c in token):
+        raise InputError(
+            f"{path}: the token holds a control or non-ASCII character; "
+            "an Authorization header cannot carry it"
+        )
+    return token
+
+
+def bearer_matches(header: str | None, token: str) -> bool:
+    """``header`` (``Authorization``) is ``Bearer <token>``, compared in constant time."""
+    given = (header or "").encode("utf-8", "surrogateescape")
+    return hmac.compare_digest(given, f"Bearer {token}".encode())
 
 
 def make_server(catalog: Catalog, host: str, port: int, token: str = "") -> ThreadingHTTPServer:
@@ -67,7 +100,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         if path == "/health":
             return self._send(200, b"{}", "application/json", head=head)
-        if self.token and not self._authorized():
+        if self.token and not bearer_matches(self.headers.get("Authorization"), self.token):
             return self._send(401, b'{"error": "unauthorized"}', "application/json", head=head)
         bundles = self.catalog.current()
         if path.rstrip("/") in ("", PREFIX):
@@ -81,10 +114,6 @@ class _Handler(BaseHTTPRequestHandler):
         if etag_matches(self.headers.get("If-None-Match"), served.etag):
             return self._send(304, b"", None, head=True, etag=served.etag)
         self._send(200, served.body, "application/gzip", head=head, etag=served.etag)
-
-    def _authorized(self) -> bool:
-        given = self.headers.get("Authorization", "")
-        return hmac.compare_digest(given.encode(), f"Bearer {self.token}".encode())
 
     def _send(
         self, status: int, body: bytes, ctype: str | None, *, head: bool, etag: str = ""

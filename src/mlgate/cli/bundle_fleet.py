@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from mlgate.bundles.serve import DEFAULT_PORT, read_token
 from mlgate.cli.bundle import ALG_HELP, BUNDLE_ARG, KEY_ID_HELP, SCOPE_HELP, Fmt, print_json
 from mlgate.cli.opa_options import OPA_CA_CERT, OPA_CLIENT_CERT, OPA_CLIENT_KEY, OPA_TOKEN_FILE
 
@@ -15,7 +16,7 @@ def serve(
     paths: list[Path] = typer.Argument(..., help="Bundle source dirs, archives, or dirs of them."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind."),
     port: int = typer.Option(
-        8282, "--port", "-p", min=0, max=65535, help="Port (0: any free port)."
+        DEFAULT_PORT, "--port", "-p", min=0, max=65535, help="Port (0: any free port)."
     ),
     signing_key: Path | None = typer.Option(
         None, "--signing-key", help="Sign bundles built from source directories."
@@ -35,6 +36,7 @@ def serve(
 
     Bundles are at /bundles/<name>.tar.gz; /bundles lists them. Sources are
     re-read when they change; a change that fails a check is not served.
+    Default port 8282 (log serve's is 8283).
     Example: mlgate bundle serve rego --signing-key key.pem --key-id gate --port 8282
     """
     from mlgate.bundles.catalog import Catalog, Verification
@@ -53,16 +55,7 @@ def serve(
         if verification_key
         else None
     )
-    token = ""
-    if token_file is not None:
-        try:
-            token = token_file.read_text("utf-8").strip()
-        except OSError as exc:
-            raise InputError(f"{token_file}: cannot read token ({exc.strerror})") from None
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{token_file}: the token is not UTF-8 text ({exc.reason})") from None
-        if not token:  # an empty token would turn authentication off
-            raise InputError(f"{token_file}: the token is empty")
+    token = read_token(token_file) if token_file is not None else ""
     catalog = Catalog(
         paths, signing=signing, verification=verification, require_signed=require_signed
     )
