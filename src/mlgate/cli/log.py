@@ -9,7 +9,11 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from mlgate.bundles.serve import read_token
+from mlgate.errors import UsageError
 from mlgate.logstore.export import ExportFormat
+from mlgate.logstore.open import open_store
+from mlgate.logstore.serve import DEFAULT_PORT, is_loopback, make_server, run
 
 if TYPE_CHECKING:
     from mlgate.logstore.base import Query
@@ -209,39 +213,62 @@ def export(
     emit(text, output)
 
 
+_TOKEN_FILE = typer.Option(
+    None,
+    "--token-file",
+    help="Require 'Authorization: Bearer <token>' (the file's content) on every upload.",
+)
+
+
 @log_app.command("serve")
 def serve(
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-    port: int = typer.Option(8282, "--port", min=1, max=65535, help="Port to listen on."),
+    host: str = typer.Option(
+        "127.0.0.1", "--host", help="Address to listen on; not a loopback one without a token."
+    ),
+    port: int = typer.Option(
+        DEFAULT_PORT, "--port", min=0, max=65535, help="Port to listen on (0: any free port)."
+    ),
+    token_file: Path | None = _TOKEN_FILE,
     log: str | None = typer.Option(None, "--log", help=LOG_HELP),
 ) -> None:
     """Receive OPA decision-log uploads (POST /logs, gzipped JSON arrays) into the log.
 
-    Point OPA's decision_logs service at http://HOST:PORT. Listens on 127.0.0.1
-    unless --host says otherwise.
-    Example: mlgate log serve --port 8282 --log postgresql://mlgate@db/mlgate
+    Point OPA's decision_logs service at http://HOST:PORT (default port 8283;
+    bundle serve's is 8282). Each upload is stored whole or not at all: 204,
+    else 400 (bad body), 401 (no or wrong token), 413 (over 16 MiB), 503 (log
+    not writable: OPA retries). Without --token-file anyone who can reach the
+    port can write, so only a loopback --host is allowed without one.
+    Example: mlgate log serve --token-file token --log postgresql://mlgate@db/mlgate
     """
-    from mlgate.logstore.open import open_store
-    from mlgate.logstore.serve import make_server
-
+    token = read_token(token_file) if token_file is not None else ""
+    if not token and not is_loopback(host):
+        raise UsageError(
+            f"--host {host!r} without --token-file: anyone who can reach it could write "
+            "the decision log; give --token-file, or listen on 127.0.0.1"
+        )
     store = open_store(log)
     try:
-        server = make_server(store, host, port)
+        server = make_server(store, host, port, token=token)
     except OSError as exc:
         store.close()
-        from mlgate.errors import UsageError
-
-        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    print(
-        f"mlgate: receiving OPA decision logs on http://{host}:{server.server_port}/logs",
-        file=sys.stderr,
-        flush=True,
-    )
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    where = f"http://{host}:{server.server_port}"
+    if token:
+        note = "an 'Authorization: Bearer' token is required"
+    else:
+        print(
+            f"mlgate: warning: no --token-file: anyone who can reach {where} can write "
+            "to the decision log",
+            file=sys.stderr,
+        )
+        note = "no token required"
+    print(f"mlgate: receiving OPA decision logs on {where}/logs ({note})", file=sys.stderr)
+    sys.stderr.flush()
     try:
-        server.serve_forever()
+        run(server)
     finally:
-        server.server_close()
         store.close()
+    print("mlgate: log service stopped", file=sys.stderr)
 
 
 def register(app: typer.Typer) -> None:

@@ -110,8 +110,32 @@ def _label(event: dict[str, Any], name: str) -> str:
     return value if isinstance(value, str) else str(value)
 
 
+_RISK_TIERS = ("low", "medium", "high")
+_MAX_NAME = 256  # the facts schema's identifier
+
+
+def event_subject(event: dict[str, Any]) -> dict[str, str] | None:
+    """The model an OPA event decided on: ``input.subject`` of mlgate's decision input
+    (its name, version and risk tier), when it is there and valid as the facts schema
+    says; else ``None`` (the record is stored without a subject)."""
+    given = event.get("input")
+    subject = given.get("subject") if isinstance(given, dict) else None
+    if not isinstance(subject, dict):
+        return None
+    name, version = subject.get("name"), subject.get("version")
+    if not (isinstance(name, str) and 0 < len(name) <= _MAX_NAME):
+        return None
+    if not (isinstance(version, str) and version):
+        return None
+    out = {"name": name, "version": version}
+    if subject.get("risk_tier") in _RISK_TIERS:
+        out["risk_tier"] = subject["risk_tier"]
+    return out
+
+
 def opa_entry(event: dict[str, Any], *, actor: str) -> dict[str, Any]:
-    """The log record of one OPA decision-log event received by ``mlgate log serve``."""
+    """The log record of one OPA decision-log event received by ``mlgate log serve``;
+    its subject (so ``log query --model`` finds it) comes from ``event_subject``."""
     raw = event.get("bundles")
     bundles: dict[str, Any] = raw if isinstance(raw, dict) else {}
     revision = ",".join(
@@ -125,7 +149,7 @@ def opa_entry(event: dict[str, Any], *, actor: str) -> dict[str, Any]:
         "v": ENTRY_VERSION,
         "kind": "opa_event",
         "decision_id": str(event.get("decision_id", "")),
-        "subject": None,
+        "subject": event_subject(event),
         "outcome": outcome if isinstance(outcome, str) else None,
         "bundle": {"revision": revision, "digest": None},
         "evidence_digest": None,
