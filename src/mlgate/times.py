@@ -71,8 +71,25 @@ def format_ns(ns: int) -> str:
     """RFC 3339 in UTC with a Z: whole seconds, or microseconds when there is a fraction."""
     moment = _EPOCH + timedelta(microseconds=ns // 1000)
     if ns % NS == 0:
-        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return rfc3339(moment)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware, in UTC: the one clock mlgate reads."""
+    return datetime.now(UTC)
+
+
+def rfc3339(moment: datetime) -> str:
+    """RFC 3339 in UTC with a ``Z``, to the second (a naive time is taken as UTC): the one
+    way mlgate writes a timestamp."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def now_rfc3339() -> str:
+    return rfc3339(utc_now())
 
 
 def now_ns() -> int:

@@ -28,6 +28,7 @@ from mlgate.facts.identity import same_person
 from mlgate.facts.normalize import fold
 from mlgate.logstore.entry import approval_entry
 from mlgate.logstore.lookup import approval_records, find_decision
+from mlgate.times import rfc3339
 
 if TYPE_CHECKING:
     from mlgate.approvals.verify import Stored
@@ -67,11 +68,7 @@ def expiry(text: str | None, now: datetime) -> str | None:
         raise ApprovalError(f"--expires {text!r} is not in the future")
     if when >= LATEST:
         raise ApprovalError(f"--expires {text!r}: after 2261, beyond the times a policy reads")
-    return (
-        when.strftime("%Y-%m-%dT%H:%M:%SZ")
-        if when.utcoffset() == timedelta(0)
-        else when.isoformat()
-    )
+    return rfc3339(when) if when.utcoffset() == timedelta(0) else when.isoformat()
 
 
 def approve(store: LogStore, principals: Principals, req: Request, now: datetime) -> Row:
@@ -103,7 +100,7 @@ def approve(store: LogStore, principals: Principals, req: Request, now: datetime
         principal=principal.id,
         signer=signer.id,
         verdict="reject" if req.reject else "approve",
-        at=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        at=rfc3339(now),
         expires_at=expiry(req.expires, now),
         comment=req.comment,
         source=req.source,

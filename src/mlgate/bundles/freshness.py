@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from mlgate.errors import InputError, MlgateError, UsageError
 from mlgate.exitcodes import ExitCode
+from mlgate.times import now_rfc3339, rfc3339
 
 _DATA = frozenset({"data.json", "data.yaml", "data.yml", ".manifest"})
 
@@ -65,8 +66,7 @@ def newest_policy_change(bundle_dir: Path, ref: str) -> PolicyChange | None:
     ]
     dirty = [p for p in dirty if is_policy_file(p.split(" -> ")[-1])]
     if dirty:
-        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        return PolicyChange(now, "", tuple(sorted(dirty)))
+        return PolicyChange(now_rfc3339(), "", tuple(sorted(dirty)))
     log = _git(bundle_dir, "log", "--format=%x00%H %cI", "--name-only", f"{ref}..HEAD", "--", ".")
     for entry in log.split("\x00")[1:]:
         head, *names = entry.strip().splitlines()
@@ -74,7 +74,7 @@ def newest_policy_change(bundle_dir: Path, ref: str) -> PolicyChange | None:
         if files:
             commit, when = head.split(" ", 1)
             moment = datetime.fromisoformat(when).astimezone(UTC)
-            return PolicyChange(moment.strftime("%Y-%m-%dT%H:%M:%SZ"), commit[:12], files)
+            return PolicyChange(rfc3339(moment), commit[:12], files)
     return None
 
 

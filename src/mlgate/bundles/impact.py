@@ -95,7 +95,7 @@ def analyse(
     old: Bundle, new: Bundle, items: Sequence[Item], *, jobs: int = 0, timeout: float = 30.0
 ) -> ImpactReport:
     """Evaluate every item under both bundles; ``jobs=0`` uses every core."""
-    from mlgate.decisions.evaluate import utc_now
+    from mlgate.times import now_rfc3339 as utc_now
 
     if old.digest == new.digest:  # the same files decide the same way
         return ImpactReport(0, [], [], identical=True)

@@ -15,11 +15,13 @@ import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from mlgate.bundles.filehash import ALGORITHMS, file_hash
 from mlgate.bundles.sign import SIGNATURES
 from mlgate.errors import BundleError
+from mlgate.times import rfc3339
 
 if TYPE_CHECKING:
     from mlgate.bundles.jws import Key
@@ -174,7 +176,7 @@ def _time_claim(payload: dict[str, Any], name: str, fail: Any) -> int | None:
 
 
 def _utc(seconds: int) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+    return rfc3339(datetime.fromtimestamp(seconds, UTC))
 
 
 def verify_location(

@@ -60,8 +60,8 @@ def approve(
     from mlgate.approvals.errors import ApprovalError
     from mlgate.approvals.service import Request
     from mlgate.approvals.service import approve as run
-    from mlgate.approvals.verify import utc_now
     from mlgate.logstore.open import open_store
+    from mlgate.times import utc_now
 
     if (source is None) != (on_behalf_of is None):
         raise ApprovalError("--on-behalf-of and --source go together")
@@ -100,9 +100,9 @@ def import_(
     """
     from mlgate.approvals.errors import ApprovalError
     from mlgate.approvals.service import import_records
-    from mlgate.approvals.verify import utc_now
     from mlgate.facts.load import load_document
     from mlgate.logstore.open import open_store
+    from mlgate.times import utc_now
 
     trusted = _principals(principals)
     records: list[object] = []
@@ -133,8 +133,8 @@ def status(
     """
     from mlgate.approvals.principals import load_principals, locate
     from mlgate.approvals.status import status as run
-    from mlgate.approvals.verify import utc_now
     from mlgate.logstore.open import open_store
+    from mlgate.times import utc_now
 
     found = locate(principals)
     trusted = load_principals(found) if found else None

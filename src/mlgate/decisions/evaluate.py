@@ -12,7 +12,6 @@ import os
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from mlgate._fastschema import surely_valid
@@ -22,6 +21,7 @@ from mlgate.decisions.model import SCHEMA_VERSION, Decision
 from mlgate.engine.base import DECISION_QUERY
 from mlgate.errors import EngineError
 from mlgate.facts.identity import unify_people
+from mlgate.times import now_rfc3339
 
 if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle
@@ -37,10 +37,6 @@ _POLICY_FIELDS = (
     "waivers_applied",
     "waivers_expired",
 )
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def new_decision_id() -> str:
@@ -98,7 +94,7 @@ def evaluation_time(at: str | None) -> str | None:
     scans and approvals). ``facts``: ``None``, so the facts' own time is used.
     Else the time given (checked by ``prepare_input``)."""
     if at is None:
-        return utc_now()
+        return now_rfc3339()
     return None if at.strip() == AT_FACTS else at
 
 
@@ -117,7 +113,7 @@ def prepare_input(facts: dict[str, Any], evaluated_at: str | None = None) -> dic
     context = doc["context"] = dict(given) if isinstance(given, dict) else {}
     if evaluated_at is not None:
         context["evaluated_at"] = evaluated_at
-    context.setdefault("evaluated_at", utc_now())
+    context.setdefault("evaluated_at", now_rfc3339())
     return doc
 
 

@@ -25,6 +25,7 @@ from typing import Any, Protocol
 from mlgate.errors import InputError
 from mlgate.facts.load import DEFAULT_MAX_BYTES, parse_json_text, parse_yaml_text
 from mlgate.facts.metrics import lookup
+from mlgate.times import rfc3339
 
 Document = dict[str, Any]
 
@@ -94,9 +95,7 @@ def get_adapter(kind: str, options: AdapterOptions | None = None) -> Adapter:
 
 def timestamp(moment: datetime) -> str:
     """RFC 3339 in UTC with a ``Z``, to the second."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return rfc3339(moment)
 
 
 def sha256(data: bytes) -> str:
