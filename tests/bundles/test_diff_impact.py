@@ -26,11 +26,11 @@ def _stricter(policy_dir: Path) -> Path:
     text = thresholds.read_text()
     text = text.replace("roc_auc: 0.70", "roc_auc: 0.95").replace("roc_auc: 0.75", "roc_auc: 0.95")
     thresholds.write_text(text)
-    waivers = policy_dir / "mlgate" / "waivers" / "data.yaml"
+    waivers = policy_dir / "mlgate" / "data.yaml"  # the waivers, under its `waivers` key
     waivers.write_text(
         waivers.read_text()
-        + "- control: MLG-DOC-002\n  model: m\n  reason: r\n  ticket: T-1\n"
-        + "  approver: a\n  expires_at: '2030-01-01T00:00:00Z'\n"
+        + "  - control: MLG-DOC-002\n    model: m\n    reason: r\n    ticket: T-1\n"
+        + "    approver: a\n    expires_at: '2030-01-01T00:00:00Z'\n"
     )
     return policy_dir
 
