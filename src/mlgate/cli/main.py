@@ -19,9 +19,10 @@ from contextlib import contextmanager
 
 import typer
 
-from mlgate import __version__, config
+from mlgate import config
 from mlgate.errors import MlgateError, one_line
 from mlgate.exitcodes import ExitCode
+from mlgate.version import __version__
 
 DEBUG_ENV = "MLGATE_DEBUG"
 _TRUE = frozenset({"1", "true", "yes", "on"})

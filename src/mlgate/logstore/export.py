@@ -46,7 +46,7 @@ def export_lines(rows: Iterable[Row], fmt: ExportFormat) -> Iterator[str]:
 
 
 def opa_event(body: dict[str, Any]) -> dict[str, Any]:
-    from mlgate import __version__
+    from mlgate.version import __version__
 
     if body.get("kind") == "opa_event" and isinstance(body.get("event"), dict):
         return dict(body["event"])

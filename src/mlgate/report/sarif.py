@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from mlgate import __version__
 from mlgate.report import view
+from mlgate.version import __version__
 
 if TYPE_CHECKING:
     from mlgate.decisions.model import Decision

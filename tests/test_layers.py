@@ -1,0 +1,275 @@
+"""The layers hold: every import between mlgate's modules points down the pipeline.
+
+Every module under ``src/mlgate`` is read with ``ast``: its imports at module
+level and inside functions (a deferred import hides an upward one from a
+module-level view), but not those under ``if TYPE_CHECKING:``, which never run.
+Each module belongs to the layer of its folder (``LAYERS``, bottom first); an
+import may point to its own folder or to a lower layer, never up and never
+across between the siblings of one layer.
+
+``KNOWN`` lists the upward imports that are still there, each as
+``(importing module, imported module)``: the layering is being untangled, and
+the list only shrinks. A new upward import fails, naming the file, the line and
+the rule; so does an entry of ``KNOWN`` that no longer exists (take it off).
+Imports inside functions between mlgate's own modules are counted the same way
+(``DEFERRED_KNOWN``): a new one fails; only heavy optional libraries (mlflow,
+psycopg, cyclonedx, …) may be imported inside a function.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.conftest import REPO
+
+SRC = REPO / "src"
+
+# Bottom first; a tuple is one layer of siblings that must not import each other.
+LAYERS: list[tuple[str, ...]] = [
+    ("base",),  # errors, exitcodes, times, canonical, files, secrets, resources, cache, schemas
+    ("facts",),
+    ("bundles",),
+    ("engine",),
+    ("decisions",),
+    ("logstore",),
+    ("approvals",),
+    ("report",),
+    ("gate",),
+    ("monitoring",),
+    ("fleet", "invariants"),
+    ("config",),
+    ("cli",),
+    ("__main__", "package"),
+]
+BASE = {"errors", "exitcodes", "times", "canonical", "files", "secrets", "resources", "cache",
+        "_fastschema", "_jsonschema", "jcs", "version"}  # fmt: skip
+
+
+def layer_of(module: str) -> str:
+    """``mlgate.facts.load`` -> ``facts``; ``mlgate.errors`` -> ``base``."""
+    parts = module.split(".")
+    if len(parts) == 1:
+        return "package"
+    return "base" if parts[1] in BASE else parts[1]
+
+
+RANK = {name: i for i, layer in enumerate(LAYERS) for name in layer}
+
+# The upward imports still to untangle (issue "Layers that hold"). Only shrinks.
+KNOWN: set[tuple[str, str]] = {
+    ("mlgate.bundles.build", "mlgate.gate"),
+    ("mlgate.bundles.impact", "mlgate.engine.embedded"),
+    ("mlgate.bundles.impact_sources", "mlgate.logstore.base"),
+    ("mlgate.bundles.impact_sources", "mlgate.logstore.open"),
+    ("mlgate.bundles.lint", "mlgate.engine._regorus"),
+    ("mlgate.bundles.lint", "mlgate.engine.builtins"),
+    ("mlgate.bundles.lint", "mlgate.engine.embedded"),
+    ("mlgate.bundles.lint", "mlgate.gate"),
+    ("mlgate.bundles.push", "mlgate.engine.opa_rest"),
+    ("mlgate.bundles.push", "mlgate.gate"),
+    ("mlgate.bundles.syntax", "mlgate.engine._regorus"),
+    ("mlgate.bundles.testing", "mlgate.decisions.evaluate"),
+    ("mlgate.bundles.testing", "mlgate.engine.embedded"),
+    ("mlgate.bundles.verdict", "mlgate.engine.base"),
+    ("mlgate.decisions.recorded", "mlgate.approvals.principals"),
+    ("mlgate.decisions.recorded", "mlgate.approvals.record"),
+    ("mlgate.decisions.recorded", "mlgate.approvals.verify"),
+    ("mlgate.decisions.recorded", "mlgate.gate"),
+    ("mlgate.decisions.recorded", "mlgate.logstore.entry"),
+    ("mlgate.decisions.recorded", "mlgate.logstore.lookup"),
+    ("mlgate.decisions.recorded", "mlgate.logstore.mask"),
+    ("mlgate.decisions.recorded", "mlgate.logstore.open"),
+    ("mlgate.decisions.replay", "mlgate.gate"),
+    ("mlgate.decisions.replay", "mlgate.logstore.lookup"),
+    ("mlgate.logstore.lookup", "mlgate.approvals.verify"),
+    ("mlgate.report.detailed", "mlgate.gate"),
+    ("mlgate.report.load", "mlgate.gate"),
+}
+
+# Imports between mlgate modules placed inside a function, per importing module.
+DEFERRED_KNOWN: dict[str, int] = {
+    "mlgate.approvals.record": 1,
+    "mlgate.approvals.service": 2,
+    "mlgate.bundles._yaml": 1,
+    "mlgate.bundles.build": 3,
+    "mlgate.bundles.catalog": 4,
+    "mlgate.bundles.filehash": 1,
+    "mlgate.bundles.impact": 5,
+    "mlgate.bundles.impact_sources": 2,
+    "mlgate.bundles.lint": 7,
+    "mlgate.bundles.load": 4,
+    "mlgate.bundles.metadata": 1,
+    "mlgate.bundles.push": 3,
+    "mlgate.bundles.remote": 1,
+    "mlgate.bundles.sign": 1,
+    "mlgate.bundles.skeleton": 2,
+    "mlgate.bundles.source": 3,
+    "mlgate.bundles.syntax": 1,
+    "mlgate.bundles.testing": 6,
+    "mlgate.bundles.verdict": 3,
+    "mlgate.bundles.verify": 3,
+    "mlgate.bundles.yaml_versions": 1,
+    "mlgate.cli.approve": 18,
+    "mlgate.cli.bundle": 18,
+    "mlgate.cli.bundle_fleet": 15,
+    "mlgate.cli.bundle_ops": 20,
+    "mlgate.cli.check": 12,
+    "mlgate.cli.facts": 7,
+    "mlgate.cli.keys": 1,
+    "mlgate.cli.log": 16,
+    "mlgate.cli.main": 1,
+    "mlgate.cli.monitor": 17,
+    "mlgate.cli.recertify": 8,
+    "mlgate.cli.replay": 2,
+    "mlgate.cli.report": 11,
+    "mlgate.decisions.document": 2,
+    "mlgate.decisions.evaluate": 4,
+    "mlgate.decisions.recorded": 11,
+    "mlgate.decisions.replay": 9,
+    "mlgate.engine.base": 1,
+    "mlgate.engine.opa_conn": 2,
+    "mlgate.engine.opa_rest": 1,
+    "mlgate.engine.select": 3,
+    "mlgate.facts": 1,
+    "mlgate.facts.adapters._mlflow_artifacts": 1,
+    "mlgate.facts.adapters._modelcard": 1,
+    "mlgate.facts.adapters.fairlearn": 1,
+    "mlgate.facts.validate": 1,
+    "mlgate.fleet.recertify": 8,
+    "mlgate.fleet.sources": 3,
+    "mlgate.fleet.work": 6,
+    "mlgate.gate": 6,
+    "mlgate.invariants.oracle": 5,
+    "mlgate.invariants.run": 1,
+    "mlgate.invariants.seeds": 2,
+    "mlgate.logstore.chain": 2,
+    "mlgate.logstore.export": 1,
+    "mlgate.logstore.lookup": 1,
+    "mlgate.logstore.mask": 3,
+    "mlgate.logstore.open": 3,
+    "mlgate.logstore.postgres": 3,
+    "mlgate.monitoring.build": 2,
+    "mlgate.monitoring.monitor": 19,
+    "mlgate.report.base": 8,
+    "mlgate.report.detailed": 9,
+    "mlgate.report.github": 1,
+    "mlgate.report.history": 5,
+    "mlgate.report.load": 5,
+    "mlgate.report.locate": 1,
+    "mlgate.report.log_source": 1,
+    "mlgate.report.view": 1,
+}
+
+
+@dataclass(frozen=True)
+class Import:
+    source: str  # the importing module
+    target: str  # the imported mlgate module
+    file: Path
+    line: int
+    deferred: bool  # inside a function
+
+
+def _module(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _modules() -> dict[str, Path]:
+    return {_module(p): p for p in sorted((SRC / "mlgate").rglob("*.py"))}
+
+
+def _resolve(name: str, modules: dict[str, Path]) -> str | None:
+    while name:
+        if name in modules:
+            return name
+        name = name.rpartition(".")[0]
+    return None
+
+
+def imports() -> Iterator[Import]:
+    modules = _modules()
+    for module, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        skipped: set[int] = set()
+        inside: set[int] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+                skipped.update(id(n) for stmt in node.body for n in ast.walk(stmt))
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                inside.update(id(n) for n in ast.walk(node) if n is not node)
+        for node in ast.walk(tree):
+            if id(node) in skipped:
+                continue
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    up = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join([*up, *([node.module] if node.module else [])])
+                names = [f"{base}.{a.name}" for a in node.names]
+            else:
+                continue
+            for name in names:
+                target = _resolve(name, modules) if name.startswith("mlgate") else None
+                if target and target != module:
+                    yield Import(module, target, path, node.lineno, id(node) in inside)
+
+
+def _upward(found: Import) -> str | None:
+    """Why ``found`` breaks the layering, or None."""
+    src, dst = layer_of(found.source), layer_of(found.target)
+    if src == dst:
+        return None
+    if RANK[dst] > RANK[src]:
+        return f"{src} may not import {dst} (a higher layer)"
+    if RANK[dst] == RANK[src]:
+        return f"{src} and {dst} are sibling layers that must not know each other"
+    return None
+
+
+def test_every_module_has_a_layer() -> None:
+    unknown = {layer_of(m) for m in _modules()} - set(RANK)
+    assert not unknown, f"folders without a layer in LAYERS: {sorted(unknown)}"
+
+
+def test_no_import_points_up_a_layer() -> None:
+    new, seen = [], set()
+    for found in imports():
+        why = _upward(found)
+        if why is None:
+            continue
+        seen.add((found.source, found.target))
+        if (found.source, found.target) not in KNOWN:
+            where = found.file.relative_to(REPO)
+            new.append(f"{where}:{found.line}: imports {found.target}: {why}")
+    assert not new, "upward imports:\n" + "\n".join(sorted(set(new)))
+    gone = sorted(KNOWN - seen)
+    assert not gone, f"untangled, take them off KNOWN: {gone}"
+
+
+def test_no_new_import_inside_a_function() -> None:
+    counts: dict[str, int] = {}
+    for found in imports():
+        if found.deferred:
+            counts[found.source] = counts.get(found.source, 0) + 1
+    grown = {m: n for m, n in counts.items() if n > DEFERRED_KNOWN.get(m, 0)}
+    assert not grown, (
+        "imports between mlgate modules inside a function (module level, or a registry): "
+        + ", ".join(f"{m} ({n}, was {DEFERRED_KNOWN.get(m, 0)})" for m, n in sorted(grown.items()))
+    )
+    shrunk = {m for m, n in DEFERRED_KNOWN.items() if counts.get(m, 0) < n}
+    assert not shrunk, f"fewer deferred imports now, lower DEFERRED_KNOWN: {sorted(shrunk)}"
+
+
+def test_the_check_catches_a_planted_upward_import(tmp_path: Path) -> None:
+    planted = Import("mlgate.facts.load", "mlgate.cli.main", Path("x.py"), 1, False)
+    assert _upward(planted) == "facts may not import cli (a higher layer)"
+    sibling = Import("mlgate.fleet.work", "mlgate.invariants.run", Path("x.py"), 1, False)
+    assert "sibling layers" in (_upward(sibling) or "")
+    assert _upward(Import("mlgate.cli.main", "mlgate.facts.load", Path("x.py"), 1, False)) is None
