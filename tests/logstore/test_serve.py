@@ -26,6 +26,8 @@ from mlgate.logstore.chain import Row, verify_rows
 from mlgate.logstore.open import open_store
 from mlgate.logstore.serve import LogServer, make_server
 from tests.conftest import REPO
+from tests.logstore import pgserver
+from tests.logstore.conftest import run_sql
 
 EVENT = {
     "decision_id": "opa-1",
@@ -59,6 +61,7 @@ def serve(tmp_path: Path) -> Iterator[Serve]:
         server.server_close()
         thread.join(timeout=10)
         store.close()
+        server.store.close()  # another one if the server reopened it
 
 
 def post(
@@ -240,6 +243,23 @@ def test_closing_the_server_cuts_off_a_client_still_sending(tmp_path: Path) -> N
         sock.close()  # lets a server that waits for it go
         stopping.join(timeout=30)
         store.close()
+
+
+def test_after_the_database_drops_the_connection_the_next_upload_reconnects(
+    serve: Serve, pg_server: pgserver.Server
+) -> None:
+    location = pg_server.new_database()
+    server = serve(location, reopen=lambda: open_store(location))
+    port = server.server_port
+    assert post(port, batch()) == 204
+    run_sql(  # what a database restart or a failover does to the server's connection
+        location,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    assert post(port, batch({**EVENT, "decision_id": "lost"})) == 503  # OPA keeps it, retries
+    assert post(port, batch({**EVENT, "decision_id": "retried"})) == 204
+    assert [r.columns["decision_id"] for r in stored(location)] == ["opa-1", "retried"]
 
 
 # -- the token -------------------------------------------------------------------------

@@ -223,7 +223,7 @@ _TOKEN_FILE = typer.Option(
 @log_app.command("serve")
 def serve(
     host: str = typer.Option(
-        "127.0.0.1", "--host", help="Address to listen on; not a loopback one without a token."
+        "127.0.0.1", "--host", help="Address to listen on (a non-loopback one needs --token-file)."
     ),
     port: int = typer.Option(
         DEFAULT_PORT, "--port", min=0, max=65535, help="Port to listen on (0: any free port)."
@@ -248,7 +248,7 @@ def serve(
         )
     store = open_store(log)
     try:
-        server = make_server(store, host, port, token=token)
+        server = make_server(store, host, port, token=token, reopen=lambda: open_store(log))
     except OSError as exc:
         store.close()
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
@@ -267,7 +267,7 @@ def serve(
     try:
         run(server)
     finally:
-        store.close()
+        server.store.close()  # reopened after a failed append, maybe
     print("mlgate: log service stopped", file=sys.stderr)
 
 

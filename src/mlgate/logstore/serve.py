@@ -4,7 +4,7 @@ OPA's decision-log plugin POSTs a gzip-compressed JSON array of events to
 ``/logs`` (exactly that path, a query string allowed). Each upload is appended
 as one batch, in one transaction: all its events or none (what a body must be:
 ``mlgate.logstore.upload``). With a token, a request without ``Authorization:
-Bearer <token>`` gets 401 and nothing is read or stored.
+Bearer <token>`` gets 401 and nothing is stored.
 
 Connections are served concurrently, each in its own thread, and each is
 bounded: every read or write on its socket times out after ``io_timeout``
@@ -13,6 +13,8 @@ seconds, the whole request (headers and body) must arrive within
 most ``max_connections`` are open at once (beyond that: 503 at once). So one
 slow or stalled client can delay no other. Appends go to the store through
 one lock: the store's single connection is used by one thread at a time.
+After an append fails (a database restarted, a connection dropped), the next
+one first reopens the store with ``reopen``, so the server recovers by itself.
 
 Answers: 204 stored; 400 a body the log does not take; 401 no or wrong token;
 404 another path; 408 the request did not arrive in time; 411 no
@@ -31,6 +33,7 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -70,8 +73,11 @@ class LogServer(ThreadingHTTPServer):
         receive_deadline: float = RECEIVE_DEADLINE_S,
         max_connections: int = MAX_CONNECTIONS,
         max_body: int = MAX_BODY_BYTES,
+        reopen: Callable[[], LogStore] | None = None,
     ) -> None:
         self.store = store
+        self.reopen = reopen
+        self._failed = False  # the last append failed: reopen the store before the next
         self.token = token
         self.io_timeout = io_timeout
         self.receive_deadline = receive_deadline
@@ -83,6 +89,20 @@ class LogServer(ThreadingHTTPServer):
         if ":" in address[0]:  # an IPv6 address such as ::1
             self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
+
+    def append(self, entries: Sequence[dict[str, Any]]) -> None:
+        """Append one upload, one at a time; ``LogStoreError`` when the log cannot take it."""
+        with self.append_lock:
+            if self._failed and self.reopen is not None:
+                with suppress(Exception):  # the old connection is likely broken already
+                    self.store.close()
+                self.store = self.reopen()  # a LogStoreError here: still failed, 503
+                self._failed = False
+            try:
+                self.store.append(entries)
+            except LogStoreError:
+                self._failed = True
+                raise
 
     # -- connection bounds -------------------------------------------------------------
 
@@ -198,9 +218,11 @@ def make_server(
     receive_deadline: float = RECEIVE_DEADLINE_S,
     max_connections: int = MAX_CONNECTIONS,
     max_body: int = MAX_BODY_BYTES,
+    reopen: Callable[[], LogStore] | None = None,
 ) -> LogServer:
     """A server (not yet serving) appending to ``store``; ``port=0`` picks a free port.
-    With ``token``, every upload needs ``Authorization: Bearer <token>``."""
+    With ``token``, every upload needs ``Authorization: Bearer <token>``. ``reopen``
+    opens the store again after a failed append. Close ``server.store`` when done."""
     return LogServer(
         (host, port),
         store,
@@ -209,6 +231,7 @@ def make_server(
         receive_deadline=receive_deadline,
         max_connections=max_connections,
         max_body=max_body,
+        reopen=reopen,
     )
 
 
@@ -257,9 +280,7 @@ class _Handler(BaseHTTPRequestHandler):
         actor = f"opa@{self.client_address[0]}"
         try:
             if events:
-                entries = [opa_entry(e, actor=actor) for e in events]
-                with self.server.append_lock:
-                    self.server.store.append(entries)
+                self.server.append([opa_entry(e, actor=actor) for e in events])
         except LogStoreError as exc:
             self._answer(HTTPStatus.SERVICE_UNAVAILABLE, exc.message)
             return
