@@ -121,7 +121,7 @@ def test_one_version_source_and_a_typed_package() -> None:
 
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     assert "version" not in project["project"] and "version" in project["project"]["dynamic"]
-    assert project["tool"]["hatch"]["version"]["path"] == "src/mlgate/__init__.py"
+    assert project["tool"]["hatch"]["version"]["path"] == "src/mlgate/version.py"
     assert mlgate.__version__.count(".") == 2
     assert resources.files("mlgate").joinpath("py.typed").is_file()
 

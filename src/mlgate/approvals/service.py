@@ -31,9 +31,9 @@ from mlgate.logstore.lookup import approval_records, find_decision
 from mlgate.times import rfc3339
 
 if TYPE_CHECKING:
-    from mlgate.approvals.verify import Stored
     from mlgate.logstore.base import LogStore
     from mlgate.logstore.chain import Row
+    from mlgate.logstore.lookup import Stored
 
 _DURATION = re.compile(r"^(\d+)([dhm])$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}

@@ -17,6 +17,7 @@ from typing import Any
 from mlgate.approvals.keys import verify
 from mlgate.approvals.principals import IMPORTER_ROLE, Principals
 from mlgate.approvals.record import Binding, signed_bytes, to_fact
+from mlgate.logstore.lookup import Stored
 
 
 def trust_problem(record: dict[str, Any], principals: Principals) -> str | None:
@@ -88,14 +89,6 @@ def parse_time(text: str) -> datetime | None:
 
 def _short(digest: str) -> str:
     return digest[:19] + "…" if len(digest) > 20 else digest
-
-
-@dataclass(frozen=True)
-class Stored:
-    """An approval record as the log holds it: the record and its log hash."""
-
-    record: dict[str, Any]
-    ref: str
 
 
 @dataclass

@@ -120,7 +120,7 @@ def _manifest(content: bytes | None, source: str) -> dict[str, Any]:
 
 def _require_declared_entrypoints(bundle: Bundle) -> None:
     """Each ``entrypoint`` the manifest's metadata declares (``mlgate/decision``) is a rule."""
-    from mlgate.gate import require_entry_point
+    from mlgate.bundles.entry import require_entry_point
 
     declared = bundle.manifest.metadata.get("entrypoint")
     for entry in [declared] if isinstance(declared, str) else declared or []:

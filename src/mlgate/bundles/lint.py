@@ -175,7 +175,7 @@ def _wall_clock(bundle: Bundle) -> list[Finding]:
 
 
 def _entry_point(bundle: Bundle) -> list[Finding]:
-    from mlgate.gate import require_entry_point
+    from mlgate.bundles.entry import require_entry_point
 
     try:
         require_entry_point(bundle)

@@ -15,9 +15,9 @@ _DEFAULT = " [env MLGATE_BUNDLE; default: shipped bundle]"
 
 def _default_bundle(bundle: str | None) -> str:
     """BUNDLE, else ``$MLGATE_BUNDLE`` (or the config file's ``bundle``), else the shipped one."""
-    from mlgate.gate import default_bundle
+    from mlgate.resources import bundle_dir
 
-    return bundle or os.environ.get("MLGATE_BUNDLE") or str(default_bundle())
+    return bundle or os.environ.get("MLGATE_BUNDLE") or str(bundle_dir())
 
 
 def test(

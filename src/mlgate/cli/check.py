@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import typer
 
 from mlgate import config
+from mlgate.bundles.freshness import PolicyChangedError
 from mlgate.cli.decide_options import (
     ALG,
     AT,
@@ -30,12 +30,13 @@ from mlgate.cli.opa_options import (
     OPA_URL,
     engine_options,
 )
+from mlgate.cli.output import use_color
+from mlgate.cli.outputs import emit_all, enforcement_exit, parse_targets
+from mlgate.decisions.evaluate import evaluation_time
 from mlgate.errors import UsageError
+from mlgate.pipeline.check import CheckRequest
+from mlgate.pipeline.check import check as run_check
 from mlgate.report.base import OutputFormat
-
-if TYPE_CHECKING:
-    from mlgate.decisions.model import Decision
-    from mlgate.gate import Checked
 
 
 def check(
@@ -121,10 +122,6 @@ def check(
 
     Example: mlgate check --facts examples/credit-risk/passing.yaml -o junit=gate.xml
     """
-    from mlgate.cli.output import use_color
-    from mlgate.cli.outputs import emit_all, enforcement_exit, parse_targets
-    from mlgate.decisions.evaluate import evaluation_time
-    from mlgate.report.detailed import attach_details
 
     evaluated_at = evaluation_time(at)  # now, unless --at says otherwise: never the facts'
     required = verification(verification_key, key_id, alg, scope)
@@ -141,12 +138,12 @@ def check(
     if data and opa_no_push:
         raise UsageError("--data needs a bundle mlgate pushes: not with --opa-no-push")
     targets = parse_targets(output or config.load().outputs(), output_format)
+    # report/ modules load only when used: `mlgate --help` must not import them.
     if mlflow_writeback:
         from mlgate.report.mlflow_writeback import require_tracking_uri
 
         require_tracking_uri(tracking_uri)
     if policy_changed_since is not None:
-        from mlgate.bundles.freshness import PolicyChangedError
         from mlgate.report.detailed import require_fresh_policy
 
         try:
@@ -157,41 +154,23 @@ def check(
             print(f"mlgate: {stale.message}", file=sys.stderr)
             raise typer.Exit(enforcement_exit(int(stale.exit_code), "stale evidence")) from None
 
-    subjects: list[dict[str, Any]] = []
-
-    def finish(checked: Checked) -> Decision:
-        subjects.append(checked.facts.get("subject") or {})
-        return attach_details(checked, facts, enforced=enforce, logged=not no_log)
-
-    if no_log:
-        if log is not None:
-            raise UsageError("--log and --no-log contradict each other")
-        from mlgate.decisions.recorded import check_unlogged
-
-        unlogged = check_unlogged(
+    if no_log and log is not None:
+        raise UsageError("--log and --no-log contradict each other")
+    checked = run_check(
+        CheckRequest(
             facts,
-            bundle_location=bundle,
+            bundle=bundle,
             engine=options,
             evaluated_at=evaluated_at,
-            principals=principals,
-            verification=required,
-            data=data,
-        )
-        decision = finish(unlogged)
-    else:
-        from mlgate.decisions.recorded import check_and_record
-
-        decision = check_and_record(
-            facts,
-            bundle_location=bundle,
-            engine=options,
-            evaluated_at=evaluated_at,
+            record=not no_log,
             log=log,
             principals=principals,
-            finish=finish,
             verification=required,
             data=data,
-        ).decision
+            enforced=enforce,
+        )
+    )
+    decision = checked.decision
     if not emit_all(decision, targets, color=use_color()):
         for warning in decision.warnings:
             print(f"mlgate: warning: {warning}", file=sys.stderr)
@@ -199,7 +178,10 @@ def check(
         from mlgate.report.mlflow_writeback import write_back_subject
 
         done = write_back_subject(
-            decision, subjects[-1], tracking_uri=tracking_uri, alias=mlflow_alias
+            decision,
+            checked.facts.get("subject") or {},
+            tracking_uri=tracking_uri,
+            alias=mlflow_alias,
         )
         for line in done:
             print(f"mlgate: {line}", file=sys.stderr)

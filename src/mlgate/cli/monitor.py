@@ -30,13 +30,12 @@ from mlgate.cli.opa_options import (
     OPA_URL,
     engine_options,
 )
-from mlgate.gate import default_bundle
 from mlgate.report.base import OutputFormat
+from mlgate.resources import bundle_dir
 
 if TYPE_CHECKING:
     from mlgate.cli.outputs import Target
-    from mlgate.decisions.model import Decision
-    from mlgate.gate import Checked
+    from mlgate.decisions.model import Checked, Decision
     from mlgate.logstore.base import LogStore
 
 _FORMAT = typer.Option(OutputFormat.TEXT, "--format", help="Output format.")
@@ -109,7 +108,7 @@ def monitor(
 
     targets = parse_targets(output, output_format)
     required = verification(verification_key, key_id, alg, scope)
-    verified = open_bundle(bundle or default_bundle(), required) if required else None
+    verified = open_bundle(bundle or bundle_dir(), required) if required else None
     inputs = Inputs(
         series=[SeriesSpec.parse(s) for s in series],
         baselines=[SeriesSpec.parse(s) for s in baseline],

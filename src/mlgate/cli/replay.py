@@ -38,8 +38,8 @@ def replay(
     Exit 0 when the replay matches, 1 with the differences otherwise.
     Example: mlgate replay 0190c6e2-… --bundle policy-v12.tar.gz
     """
-    from mlgate.decisions.replay import replay as run
     from mlgate.logstore.open import open_store
+    from mlgate.pipeline.replay import replay as run
 
     store = open_store(log, create=False)
     try:

@@ -9,9 +9,12 @@ engine). ``Decision`` wraps that document with typed accessors.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlgate.exitcodes import OUTCOME_EXIT, ExitCode
+
+if TYPE_CHECKING:
+    from mlgate.bundles.model import Bundle
 
 SCHEMA_VERSION = "mlgate.decision/v1"
 OUTCOMES = tuple(OUTCOME_EXIT)
@@ -56,3 +59,12 @@ class Decision:
     @property
     def subject(self) -> dict[str, Any]:
         return dict(self.document.get("subject", {}))
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A decision and exactly what it was made from (read once, reused by reports)."""
+
+    decision: Decision
+    facts: dict[str, Any]
+    bundle: Bundle

@@ -9,10 +9,9 @@ never turns an error into a value.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    pass
+from mlgate.bundles.entry import DECISION_QUERY as DECISION_QUERY  # the engines' default query
 
 DEFAULT_TIMEOUT_S = 30.0
 MAX_TIMEOUT_S = 86_400.0
@@ -32,9 +31,6 @@ def check_timeout(seconds: float | None) -> float:
             f"at most {MAX_TIMEOUT_S:g}"
         )
     return float(seconds)
-
-
-DECISION_QUERY = "data.mlgate.decision"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The facts layer's entry points, used by the CLI and ``mlgate.gate``.
+"""The facts layer's entry points, used by the CLI and ``mlgate.pipeline``.
 
 ``load_facts`` is what ``mlgate check`` decides on: every file is loaded and
 validated on its own (problems name the file when there are several), then

@@ -103,9 +103,9 @@ def recertify(
     if engine.name not in ("embedded", "opa-url"):
         raise UsageError(f"recertify runs on the embedded engine or OPA servers, not {engine.name}")
     if against is None and not record:
-        from mlgate.gate import default_bundle
+        from mlgate.resources import bundle_dir
 
-        against = default_bundle()
+        against = bundle_dir()
     if engine.name == "opa-url" and against is not None:
         raise UsageError(
             "with --engine opa-url the outcomes are compared with the decision log; one OPA "
@@ -155,8 +155,8 @@ def recertify(
 
 
 def _checked_bundle(location: str | Path) -> Bundle:
+    from mlgate.bundles.entry import require_entry_point
     from mlgate.bundles.load import load_bundle
-    from mlgate.gate import require_entry_point
 
     bundle = load_bundle(location)
     require_entry_point(bundle)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from mlgate.logstore.base import Query
 from mlgate.logstore.errors import CorruptLogError, LogStoreError
 
 if TYPE_CHECKING:
-    from mlgate.approvals.verify import Stored
     from mlgate.logstore.base import LogStore
     from mlgate.logstore.chain import Row
 
@@ -81,9 +81,16 @@ def _decision_problem(record: dict[str, Any]) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Stored:
+    """An approval record as the log holds it: the record and its log hash."""
+
+    record: dict[str, Any]
+    ref: str
+
+
 def approval_records(store: LogStore, subject: dict[str, Any]) -> list[Stored]:
     """Every approval and rejection logged for the subject's name and version."""
-    from mlgate.approvals.verify import Stored
 
     name, version = subject.get("name"), subject.get("version")
     if not isinstance(name, str) or not isinstance(version, str):

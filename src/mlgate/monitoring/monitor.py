@@ -24,8 +24,8 @@ from mlgate.errors import BundleError, FactsValidationError, InputError, UsageEr
 
 if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle
+    from mlgate.decisions.model import Checked
     from mlgate.engine.select import EngineOptions
-    from mlgate.gate import Checked
     from mlgate.monitoring.build import Inputs
 
 
@@ -130,10 +130,11 @@ def _tier(doc: dict[str, Any]) -> str:
 
 
 def _bundle(location: str | Path | None, query: str) -> Bundle:
+    from mlgate.bundles.entry import require_entry_point
     from mlgate.bundles.load import load_bundle
-    from mlgate.gate import default_bundle, require_entry_point
+    from mlgate.resources import bundle_dir
 
-    bundle = load_bundle(location or default_bundle())
+    bundle = load_bundle(location or bundle_dir())
     require_entry_point(bundle, query)
     return bundle
 
@@ -163,9 +164,9 @@ def _decide(
     at: str,
     warnings: tuple[str, ...],
 ) -> Checked:
+    from mlgate.decisions.model import Checked
     from mlgate.engine.select import EngineOptions, open_engine
     from mlgate.facts.validate import validate
-    from mlgate.gate import Checked
     from mlgate.monitoring.decide import decide_monitoring
 
     report = validate(document)

@@ -2,7 +2,7 @@
 
 The details (controls, thresholds, measured values, file:line of evidence)
 are built from the very facts and bundle the decision was made from
-(``mlgate.gate.Checked``): nothing is read a second time. Facts read from
+(``decisions.model.Checked``): nothing is read a second time. Facts read from
 stdin have no file to point into, so the details then carry no file:line.
 """
 
@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING
 from mlgate.errors import InputError
 
 if TYPE_CHECKING:
-    from mlgate.decisions.model import Decision
-    from mlgate.gate import Checked
+    from mlgate.decisions.model import Checked, Decision
 
 
 def attach_details(
@@ -42,8 +41,8 @@ def require_fresh_policy(
     from mlgate.bundles.freshness import PolicyChangedError, is_after, newest_policy_change
     from mlgate.errors import UsageError
     from mlgate.facts.document import load_facts
-    from mlgate.gate import default_bundle
     from mlgate.report.evidence import newest_collected_at
+    from mlgate.resources import bundle_dir
 
     if any(str(p) == "-" for p in facts_paths):
         raise UsageError("--policy-changed-since needs facts files, not stdin")
@@ -53,6 +52,6 @@ def require_fresh_policy(
             "--policy-changed-since: the facts have no source.collected_at, so it cannot be "
             "shown that the evidence is newer than the policy"
         )
-    change = newest_policy_change(Path(bundle_location or default_bundle()), ref)
+    change = newest_policy_change(Path(bundle_location or bundle_dir()), ref)
     if change is not None and is_after(change.changed_at, collected):
         raise PolicyChangedError(change, collected)

@@ -61,10 +61,10 @@ def with_bundle_details(loaded: Loaded, bundle_location: str | None) -> Decision
     if isinstance(decision.document.get("details"), dict):
         return decision
     from mlgate.bundles.load import load_bundle
-    from mlgate.gate import default_bundle
     from mlgate.report.details import build_details, with_details
+    from mlgate.resources import bundle_dir
 
-    bundle = load_bundle(bundle_location or default_bundle())
+    bundle = load_bundle(bundle_location or bundle_dir())
     wanted = (decision.document.get("bundle") or {}).get("digest")
     if bundle.digest != wanted:
         if bundle_location:

@@ -9,15 +9,23 @@ facts are the evaluated ones), and so must the policy's verdict.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mlgate.bundles.entry import require_entry_point
+from mlgate.bundles.load import load_bundle
+from mlgate.canonical import show
+from mlgate.decisions.document import check_document
+from mlgate.decisions.evaluate import decide
+from mlgate.engine.select import EngineOptions, open_engine
 from mlgate.errors import BundleError, InputError
+from mlgate.logstore.lookup import find_decision
+from mlgate.resources import bundle_dir
 
 if TYPE_CHECKING:
     from mlgate.decisions.model import Decision
-    from mlgate.engine.select import EngineOptions
     from mlgate.logstore.base import LogStore
 
 _COMPARED: tuple[str, ...] = (
@@ -48,13 +56,6 @@ def replay(
     bundle_location: str | Path | None = None,
     engine: EngineOptions | None = None,
 ) -> Replayed:
-    from mlgate.bundles.load import load_bundle
-    from mlgate.decisions.document import check_document
-    from mlgate.decisions.evaluate import decide
-    from mlgate.engine.select import EngineOptions, open_engine
-    from mlgate.gate import default_bundle, require_entry_point
-    from mlgate.logstore.lookup import find_decision
-
     record = find_decision(store, decision_id)
     logged = record["decision"]
     check_document(logged, f"decision {decision_id}")  # e.g. written by a newer mlgate
@@ -66,7 +67,7 @@ def replay(
         )
     if not isinstance(record.get("facts"), dict):
         raise InputError(f"cannot replay decision {decision_id}: the log holds no facts for it")
-    bundle = load_bundle(bundle_location or default_bundle())
+    bundle = load_bundle(bundle_location or bundle_dir())
     want = logged["bundle"]
     if bundle.digest != want["digest"]:
         raise BundleError(
@@ -83,8 +84,6 @@ def replay(
 
 
 def differences(logged: dict[str, Any], now: dict[str, Any]) -> list[str]:
-    from mlgate.canonical import show
-
     out = []
     for key in _COMPARED:
         before, after = _comparable(key, logged.get(key)), _comparable(key, now.get(key))
@@ -95,7 +94,5 @@ def differences(logged: dict[str, Any], now: dict[str, Any]) -> list[str]:
 
 def _comparable(key: str, value: Any) -> Any:
     if isinstance(value, list):
-        import json
-
         return sorted(json.dumps(v, sort_keys=True) for v in value)
     return value

@@ -1,0 +1,1 @@
+"""The pipelines that decide: ``check`` and ``replay``, each straight down the layers."""
