@@ -10,30 +10,14 @@
 #   approvals a rollback or a re-release needs.
 package mlgate.monitoring
 
-import data.mlgate.monitoring.controls.baseline
-import data.mlgate.monitoring.controls.canary
-import data.mlgate.monitoring.controls.confidence
-import data.mlgate.monitoring.controls.drift
-import data.mlgate.monitoring.controls.evidence
-import data.mlgate.monitoring.controls.latency
 import data.mlgate.monitoring.actions
 
-violations := union({
-	baseline.violation,
-	canary.violation,
-	confidence.violation,
-	drift.violation,
-	latency.violation,
-})
+# Every package directly under mlgate.monitoring.controls is walked, so a new
+# monitoring control decides as soon as it is in the bundle (see
+# mlgate/decision.rego for what is and is not walked).
+violations := {v | some v in data.mlgate.monitoring.controls[_].violation}
 
-all_missing_evidence := union({
-	baseline.missing_evidence,
-	canary.missing_evidence,
-	confidence.missing_evidence,
-	drift.missing_evidence,
-	evidence.missing_evidence,
-	latency.missing_evidence,
-})
+all_missing_evidence := {m | some m in data.mlgate.monitoring.controls[_].missing_evidence}
 
 default outcome := "pass"
 

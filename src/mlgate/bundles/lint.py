@@ -6,7 +6,9 @@ without a METADATA block naming its ``control_id`` and a known ``severity``;
 a threshold a rule's METADATA names (``custom.thresholds``) that some risk
 tier does not define; a rule that reads the wall clock (``time.now_ns``)
 instead of ``input.context.evaluated_at``; no ``data.mlgate.decision`` entry
-point; a builtin the embedded engine does not implement; a plain scalar in a
+point; a ``violation``/``missing_evidence``/``required_approvals``/``deny`` rule
+that no decision reads (``bundles.composition``); a builtin the embedded engine
+does not implement; a plain scalar in a
 ``data.yaml`` (``.yml``) that YAML 1.1 and 1.2 read differently (``no``, ``on``, ``0755``:
 see ``bundles.yaml_versions``), when the raw files are given. Warnings: a builtin
 the embedded engine answers differently from OPA (unless the manifest
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from mlgate.bundles.composition import entry_points, unread_rules
 from mlgate.bundles.findings import Finding, error, located, warning
 from mlgate.bundles.thresholds import thresholds_root, tiers_at
 from mlgate.errors import BundleError, MlgateError
@@ -54,6 +57,7 @@ def lint(bundle: Bundle, files: Mapping[str, bytes] | None = None) -> list[Findi
     findings += _thresholds(bundle, annotations)
     findings += _wall_clock(bundle)
     findings += _entry_point(bundle)
+    findings += _unread(bundle)
     if not any(f.code == "syntax" for f in findings):
         findings += _builtins(bundle)
     findings += _yaml_versions(files or {})
@@ -184,6 +188,22 @@ def _entry_point(bundle: Bundle) -> list[Finding]:
             error("entry-point", "no data.mlgate.decision: define `decision` in `package mlgate`")
         ]
     return []
+
+
+def _unread(bundle: Bundle) -> list[Finding]:
+    """A rule that can deny which no decision reads is a control that never fails a check."""
+    entries = ", ".join(entry_points(bundle.modules))
+    return [
+        error(
+            "unread-control",
+            f"{u.package}.{u.rule} is read by no decision ({entries}): what it reports "
+            "never fails a check; put the package directly under mlgate.controls "
+            "(release) or mlgate.monitoring.controls (monitoring), or read it in the decision",
+            u.file,
+            u.line,
+        )
+        for u in unread_rules(bundle.modules)
+    ]
 
 
 def _builtins(bundle: Bundle) -> list[Finding]:
