@@ -19,12 +19,11 @@ mlflow = pytest.importorskip("mlflow")
 def _file_store(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
     uri = (root / "mlruns").as_uri()
     monkeypatch.setenv("MLFLOW_ALLOW_FILE_STORE", "true")  # as a user's old store was made
-    mlflow.set_tracking_uri(uri)
-    try:
-        with mlflow.start_run() as run:
-            mlflow.log_metric("roc_auc", 0.81)
-    finally:
-        mlflow.set_tracking_uri(None)
+    # A client, not the fluent API: that keeps the active experiment of earlier tests.
+    client = mlflow.MlflowClient(uri)
+    run = client.create_run(client.create_experiment("stores"))
+    client.log_metric(run.info.run_id, "roc_auc", 0.81)
+    client.set_terminated(run.info.run_id)
     monkeypatch.delenv("MLFLOW_ALLOW_FILE_STORE")
     return uri, run.info.run_id
 
@@ -58,21 +57,15 @@ def test_a_file_store_allowed_by_the_variable_is_read(
 
 def test_run_tags_give_the_subject_as_version_tags_do(tmp_path: Path) -> None:
     uri = f"sqlite:///{tmp_path}/mlflow.db"
-    mlflow.set_tracking_uri(uri)
-    mlflow.set_registry_uri(uri)
-    try:
-        with mlflow.start_run() as run:
-            mlflow.log_metric("roc_auc", 0.9)
-            mlflow.set_tags(
-                {"mlgate.risk_tier": "high", "mlgate.owner": "risk-team", "mlgate.author": "ana"}
-            )
-        client = mlflow.MlflowClient(uri, uri)
-        client.create_registered_model("m")
-        client.create_model_version("m", f"runs:/{run.info.run_id}/model", run_id=run.info.run_id)
-        client.set_model_version_tag("m", "1", "mlgate.risk_tier", "medium")
-    finally:
-        mlflow.set_tracking_uri(None)
-        mlflow.set_registry_uri(None)
+    client = mlflow.MlflowClient(uri, uri)  # not the fluent API: no state from other tests
+    run = client.create_run(client.create_experiment("tags"))
+    client.log_metric(run.info.run_id, "roc_auc", 0.9)
+    for key, value in {"risk_tier": "high", "owner": "risk-team", "author": "ana"}.items():
+        client.set_tag(run.info.run_id, f"mlgate.{key}", value)
+    client.set_terminated(run.info.run_id)
+    client.create_registered_model("m")
+    client.create_model_version("m", f"runs:/{run.info.run_id}/model", run_id=run.info.run_id)
+    client.set_model_version_tag("m", "1", "mlgate.risk_tier", "medium")
     options = AdapterOptions(now=NOW, tracking_uri=uri, environ={})
     adapter = get_adapter("mlflow", options)
     subject = adapter.collect(f"runs:/{run.info.run_id}").document["subject"]
