@@ -12,6 +12,7 @@ two in step.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import unicodedata
@@ -84,6 +85,17 @@ for _spec in METRICS:
 def lookup(name: str) -> MetricSpec | None:
     """The spec for any spelling of a metric name, or None for an unknown metric."""
     return _BY_KEY.get(_key(name))
+
+
+# How alike two spellings must be (difflib's ratio) to suggest one for the other.
+CLOSE = 0.75
+
+
+def closest(name: str) -> str | None:
+    """The canonical name of the registry spelling closest to ``name`` (a likely typo:
+    ``acuracy`` -> ``accuracy``), or None when no spelling is close."""
+    found = difflib.get_close_matches(_key(name), list(_BY_KEY), n=1, cutoff=CLOSE)
+    return _BY_KEY[found[0]].name if found else None
 
 
 def canonical_name(name: str) -> str:

@@ -9,7 +9,8 @@ reason, sorted by pointer with array indices in numeric order::
 
 Beyond the schema: canonical metric values outside their registry range,
 NaN/Infinity anywhere, and timestamps that match the pattern but are not real
-dates (``2026-02-30T00:00:00Z``). Unknown top-level sections are warnings.
+dates (``2026-02-30T00:00:00Z``). Unknown sections, fields and metric names are
+warnings (``facts.unknown``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from mlgate.canonical import show
 from mlgate.facts.identity import identity_problem, people
 from mlgate.facts.metrics import MetricSpec, lookup
 from mlgate.facts.normalize import beyond_float, degradation, finite_number
+from mlgate.facts.unknown import unknown_names
 from mlgate.resources import load_schema
 
 FACTS_SCHEMA = "facts.schema.json"
@@ -80,7 +82,7 @@ def validate(doc: Any, *, partial: bool = False) -> Report:
     problems.update(_out_of_range(doc))
     problems.update(_inconsistent(doc))
     problems.update(_look_alike_names(doc))
-    return Report(sorted(problems, key=_sort_key), _unknown_sections(doc))
+    return Report(sorted(problems, key=_sort_key), unknown_names(doc))
 
 
 def pointer(path: list[Any] | tuple[Any, ...]) -> str:
@@ -246,15 +248,6 @@ def _num(x: float) -> str:
 
 def _get(obj: Any, key: str) -> Any:
     return obj.get(key) if isinstance(obj, dict) else None
-
-
-def _unknown_sections(doc: Any) -> list[str]:
-    if not isinstance(doc, dict):
-        return []
-    known = load_schema(FACTS_SCHEMA)["properties"]
-    return [
-        f"unknown top-level section {k!r}" for k in sorted(doc) if k not in known and k != "source"
-    ]
 
 
 def _not_a_date(text: str) -> str | None:

@@ -20,6 +20,7 @@ import requests
 
 from mlgate.errors import InputError
 from mlgate.facts.adapters.base import AdapterOptions, get_adapter
+from mlgate.facts.validate import validate
 from tests.facts.adapters.conftest import NOW
 
 mlflow = pytest.importorskip("mlflow")
@@ -335,3 +336,10 @@ def test_mlflow_evaluate_results_become_canonical_metrics(tmp_path):
         assert metrics[canonical]["name_as_reported"] == logged
         assert metrics[canonical]["value"] == pytest.approx(result.metrics[logged])
     assert metrics["example_count"]["value"] == 200  # not in the registry: kept as logged
+
+
+def test_what_the_mlflow_adapter_writes_is_known_to_the_schema(store):
+    """No unknown-field warning for mlgate's own output (issue 19: typos warn)."""
+    for location in ("models:/credit-risk/2", f"runs:/{store.run_id}"):
+        warnings = validate(collect(location, store.uri).document, partial=True).warnings
+        assert warnings == [], location
