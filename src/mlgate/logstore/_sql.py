@@ -1,9 +1,15 @@
 """What the SQLite and PostgreSQL stores share: the schema, reads, and the insert.
 
 Tables: ``mlgate_log`` (one row per record: ``seq``, the indexed columns, the
-body text and its hash) and ``mlgate_log_head`` (one row, ``id = 1``: the seq
-and hash of the last record). The body is stored as text, never as a JSON
-column type that would re-order its keys.
+body text and its hash), ``mlgate_log_head`` (one row, ``id = 1``: the seq and
+hash of the last record) and ``mlgate_log_meta`` (``schema_version``). The body
+is stored as text, never as a JSON column type that would re-order its keys.
+
+Schema versions: 1 is the two log tables alone (mlgate before it recorded a
+version); 2 adds ``mlgate_log_meta``. A writer opening a version-1 log migrates
+it by adding the meta table: no record, no hash and the head do not change, so
+the chain verifies as before. A reader reads version 1 as it is. A log of a
+newer version than this mlgate knows is refused, before anything is written.
 """
 
 from __future__ import annotations
@@ -18,6 +24,15 @@ from mlgate.logstore.chain import COLUMNS, GENESIS, Head, Row, columns_of, seal
 from mlgate.logstore.errors import CorruptLogError, LogStoreError
 
 _SELECT = "SELECT seq, hash, body, " + ", ".join(COLUMNS) + " FROM mlgate_log"
+
+
+SCHEMA_VERSION = 2
+META_TABLE = "mlgate_log_meta"
+META_SCHEMA = f"""CREATE TABLE IF NOT EXISTS {META_TABLE} (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+)"""
+READ_VERSION = f"SELECT value FROM {META_TABLE} WHERE key = 'schema_version'"
 
 
 def schema(seq_type: str) -> list[str]:
@@ -38,20 +53,43 @@ def schema(seq_type: str) -> list[str]:
         "CREATE INDEX IF NOT EXISTS mlgate_log_model ON mlgate_log (model, version)",
         "CREATE INDEX IF NOT EXISTS mlgate_log_evidence ON mlgate_log (evidence_digest)",
         "CREATE INDEX IF NOT EXISTS mlgate_log_time ON mlgate_log (time)",
+        META_SCHEMA,
     ]
 
 
 LOG_TABLES = frozenset({"mlgate_log", "mlgate_log_head"})
 
 
+def check_version(location: str, value: Any) -> int:
+    """The schema version a log's meta table holds (``None``: none, version 1); a log
+    of a newer version, or a version that is no number, is refused."""
+    if value is None:
+        return 1
+    try:
+        version = int(str(value))
+    except ValueError:
+        raise CorruptLogError(
+            f"decision log {location}: its schema version {value!r} is not a number: it was edited"
+        ) from None
+    if version > SCHEMA_VERSION:
+        raise LogStoreError(
+            f"decision log {location}: schema version {version}, written by a newer mlgate "
+            f"(this one knows up to {SCHEMA_VERSION}); upgrade mlgate to use it"
+        )
+    if version < 1:
+        raise CorruptLogError(f"decision log {location}: schema version {version}: it was edited")
+    return version
+
+
 def check_tables(location: str, tables: set[str], *, create: bool) -> bool:
     """Whether the log's tables are among ``tables`` (those a database holds), looked at
     before anything is written: one of the two alone is a tampered log, another program's
     tables alone are no log, and a reader (``create`` false) needs the log there."""
-    ours = LOG_TABLES & tables
-    if ours and ours != LOG_TABLES:
-        gone = ", ".join(sorted(LOG_TABLES - ours))
-        raise CorruptLogError(f"decision log {location}: its {gone} table was removed")
+    ours = (LOG_TABLES | {META_TABLE}) & tables
+    if ours and not ours >= LOG_TABLES:
+        gone = sorted(LOG_TABLES - ours)
+        said = f"{gone[0]} table was" if len(gone) == 1 else f"{' and '.join(gone)} tables were"
+        raise CorruptLogError(f"decision log {location}: its {said} removed")
     if not ours and tables:
         others = ", ".join(sorted(tables)[:3])
         raise LogStoreError(

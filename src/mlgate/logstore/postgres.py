@@ -13,7 +13,15 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from mlgate.logstore._sql import SqlStore, check_tables, schema
+from mlgate.logstore._sql import (
+    META_TABLE,
+    READ_VERSION,
+    SCHEMA_VERSION,
+    SqlStore,
+    check_tables,
+    check_version,
+    schema,
+)
 from mlgate.logstore.chain import GENESIS, Row
 from mlgate.logstore.errors import LogStoreError
 from mlgate.logstore.schema import postgres_problem
@@ -56,8 +64,8 @@ class PostgresStore(SqlStore):
         store = cls(conn, location, (psycopg.Error,))
         try:
             with store._guard("open"):
-                store._check_tables(create)
-                if create:
+                version = store._check_tables(create)
+                if create and version < SCHEMA_VERSION:  # a fresh log, or a migration
                     store._setup()
         except BaseException:
             conn.close()
@@ -68,15 +76,23 @@ class PostgresStore(SqlStore):
         """What is attached to the log's tables that mlgate did not create, or ``None``."""
         return postgres_problem(self._conn.cursor())
 
-    def _check_tables(self, create: bool) -> None:
-        """A reader needs both log tables; one of the two alone is a tampered log."""
+    def _check_tables(self, create: bool) -> int:
+        """The log's schema version (0: no log yet). A reader needs both log tables; one
+        of the two alone is a tampered log; a newer version is refused."""
         cur = self._conn.cursor()
-        cur.execute("SELECT to_regclass('mlgate_log'), to_regclass('mlgate_log_head')")
+        names = ("mlgate_log", "mlgate_log_head", META_TABLE)
+        cur.execute("SELECT " + ", ".join(f"to_regclass('{n}')" for n in names))
         found = cur.fetchone()
         # Only the log's own tables: a shared database may hold other applications' too.
-        names = ("mlgate_log", "mlgate_log_head")
         present = {name for name, cls in zip(names, found, strict=True) if cls}
-        check_tables(self.location, present, create=create)
+        if not check_tables(self.location, present, create=create):
+            return 0
+        value = None
+        if META_TABLE in present:
+            cur.execute(READ_VERSION)
+            row = cur.fetchone()
+            value = row[0] if row else None
+        return check_version(self.location, value)
 
     def _setup(self) -> None:
         with self._conn.transaction():
@@ -88,6 +104,11 @@ class PostgresStore(SqlStore):
                 "INSERT INTO mlgate_log_head (id, seq, hash) SELECT 1, 0, %s "
                 "WHERE NOT EXISTS (SELECT 1 FROM mlgate_log) ON CONFLICT (id) DO NOTHING",
                 (GENESIS,),
+            )
+            cur.execute(
+                f"INSERT INTO {META_TABLE} (key, value) VALUES ('schema_version', %s) "
+                "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                (str(SCHEMA_VERSION),),
             )
 
     def append(self, entries: Sequence[dict[str, Any]]) -> list[Row]:

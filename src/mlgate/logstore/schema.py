@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from mlgate.logstore._sql import LOG_TABLES
+from mlgate.logstore._sql import LOG_TABLES, META_TABLE
 from mlgate.logstore.chain import COLUMNS
 
 TABLE_COLUMNS = {
     "mlgate_log": ("seq", *COLUMNS, "body", "hash"),
     "mlgate_log_head": ("id", "seq", "hash"),
 }
+META_COLUMNS = ("key", "value")  # a schema-version-1 log has no meta table
 INDEXES = frozenset(
     {"mlgate_log_decision", "mlgate_log_model", "mlgate_log_evidence", "mlgate_log_time"}
 )
@@ -35,11 +36,14 @@ def sqlite_problem(conn: Any) -> str | None:
     )
     if problem:
         return problem
-    extra_tables = found.get("table", set()) - LOG_TABLES
+    extra_tables = found.get("table", set()) - LOG_TABLES - {META_TABLE}
     if extra_tables:
         return f"table(s) {', '.join(sorted(extra_tables))} that mlgate did not create"
     problem = _indexes(found.get("index", set()))
-    for table, wanted in TABLE_COLUMNS.items():
+    expected = dict(TABLE_COLUMNS)
+    if META_TABLE in found.get("table", set()):
+        expected[META_TABLE] = META_COLUMNS
+    for table, wanted in expected.items():
         columns = tuple(str(r[1]) for r in conn.execute(f"PRAGMA table_info({table})").fetchall())
         problem = problem or _columns(table, columns, wanted)
     return problem
@@ -67,7 +71,11 @@ def postgres_problem(cur: Any) -> str | None:
         (list(tables),),
     )
     problem = problem or _indexes({str(r[0]) for r in cur.fetchall()})
-    for table, wanted in TABLE_COLUMNS.items():
+    expected = dict(TABLE_COLUMNS)
+    cur.execute(f"SELECT to_regclass('{META_TABLE}')")
+    if cur.fetchone()[0]:
+        expected[META_TABLE] = META_COLUMNS
+    for table, wanted in expected.items():
         cur.execute(
             "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
             "AND NOT attisdropped ORDER BY attnum",

@@ -16,12 +16,22 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from mlgate.logstore._sql import SqlStore, check_tables, schema
+from mlgate.logstore._sql import (
+    META_SCHEMA,
+    META_TABLE,
+    READ_VERSION,
+    SCHEMA_VERSION,
+    SqlStore,
+    check_tables,
+    check_version,
+    schema,
+)
 from mlgate.logstore.chain import Row
 from mlgate.logstore.errors import LogStoreError
 from mlgate.logstore.schema import sqlite_problem
 
 BUSY_TIMEOUT_S = 60.0
+_SET_VERSION = f"INSERT OR REPLACE INTO {META_TABLE} (key, value) VALUES ('schema_version', ?)"
 
 
 class SqliteStore(SqlStore):
@@ -83,11 +93,16 @@ class SqliteStore(SqlStore):
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
         if exists:
-            return
+            found = self._conn.execute(READ_VERSION).fetchone() if META_TABLE in tables else None
+            version = check_version(self.location, found[0] if found else None)
+            if version == SCHEMA_VERSION or not create:  # a reader reads version 1 as it is
+                return
+        statements = schema("INTEGER") if not exists else [META_SCHEMA]  # create, or migrate
         self._conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in schema("INTEGER"):
+            for statement in statements:
                 self._conn.execute(statement)
+            self._conn.execute(_SET_VERSION, (str(SCHEMA_VERSION),))
             self._conn.execute("COMMIT")
         except BaseException:
             self._conn.execute("ROLLBACK")
