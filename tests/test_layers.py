@@ -41,7 +41,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("monitoring",),
     ("fleet", "invariants"),
     ("config",),
-    ("cli",),
+    ("cli", "api"),
     ("__main__", "package"),
 ]
 BASE = {"errors", "exitcodes", "times", "canonical", "files", "secrets", "resources", "cache",
