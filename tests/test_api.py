@@ -39,8 +39,12 @@ def test_errors_are_mlgate_errors_with_their_exit_code(tmp_path: Path) -> None:
 
 
 def test_collect_reads_a_tool_output(tmp_path: Path) -> None:
-    statement = {"asserted_by": "risk@example.com", "asserted_at": "2026-11-01T00:00:00Z",
-                 "evidence": "https://grc.example.com/1", "expires_at": "2099-01-01T00:00:00Z"}  # fmt: skip
+    statement = {
+        "asserted_by": "risk@example.com",
+        "asserted_at": "2026-11-01T00:00:00Z",
+        "evidence": "https://grc.example.com/1",
+        "expires_at": "2099-01-01T00:00:00Z",
+    }
     subject = {"name": "m", "version": "1", "risk_tier": "low"}
     attested = tmp_path / "declarations.yaml"
     attested.write_text(json.dumps({"declarations": [{"fact": "/subject", "value": subject,
