@@ -32,17 +32,13 @@ def log_items(location: str | None) -> tuple[list[Item], list[str]]:
     from mlgate.logstore.base import Query
     from mlgate.logstore.open import open_store
 
-    store = open_store(location, create=False)
     latest: dict[tuple[str, str], dict[str, Any]] = {}
-    try:
-        with store.snapshot():
-            for row in store.select(Query(kind="decision")):
-                record = row.document()
-                subject = record.get("subject") or {}
-                key = (str(subject.get("name")), str(subject.get("version")))
-                latest[key] = record  # rows come in seq order: the last one wins
-    finally:
-        store.close()
+    with open_store(location, create=False) as store, store.snapshot():
+        for row in store.select(Query(kind="decision")):
+            record = row.document()
+            subject = record.get("subject") or {}
+            key = (str(subject.get("name")), str(subject.get("version")))
+            latest[key] = record  # rows come in seq order: the last one wins
     items: list[Item] = []
     skipped: list[str] = []
     for record in latest.values():

@@ -66,8 +66,7 @@ def approve(
     if (source is None) != (on_behalf_of is None):
         raise ApprovalError("--on-behalf-of and --source go together")
     trusted = _principals(principals)
-    store = open_store(log, create=False)
-    try:
+    with open_store(log, create=False) as store:
         decision_id = resolve_decision_id(store, decision_id)
         request = Request(
             decision_id=decision_id,
@@ -81,8 +80,6 @@ def approve(
             source={"reference": source} if source else None,
         )
         row = run(store, trusted, request, utc_now())
-    finally:
-        store.close()
     verdict = "rejection" if reject else "approval"
     print(f"recorded {verdict} of {decision_id} as {role} (log record {row.seq} {row.hash})")
 
@@ -112,11 +109,8 @@ def import_(
         except Exception as exc:
             raise ApprovalError(f"malformed approval file {getattr(exc, 'message', exc)}") from None
         records += doc["records"] if isinstance(doc.get("records"), list) else [doc]
-    store = open_store(log, create=False)
-    try:
+    with open_store(log, create=False) as store:
         rows = import_records(store, trusted, records, ", ".join(map(str, files)), utc_now())
-    finally:
-        store.close()
     print(f"imported {len(rows)} approval record(s) (log records {rows[0].seq}..{rows[-1].seq})")
 
 
@@ -138,11 +132,8 @@ def status(
 
     found = locate(principals)
     trusted = load_principals(found) if found else None
-    store = open_store(log, create=False)
-    try:
+    with open_store(log, create=False) as store:
         result = run(store, trusted, resolve_decision_id(store, decision_id), utc_now())
-    finally:
-        store.close()
     print("\n".join(result.lines()))
     raise typer.Exit(int(result.exit_code))
 

@@ -53,13 +53,9 @@ def verify(log: str | None = typer.Option(None, "--log", help=LOG_HELP)) -> None
     from mlgate.logstore.open import open_store
 
     try:
-        store = open_store(log, create=False)
-        try:
-            with store.snapshot():
-                report = verify_rows(store.rows(), store.head())
-                planted = store.schema_problem()  # a trigger changes records only later
-        finally:
-            store.close()
+        with open_store(log, create=False) as store, store.snapshot():
+            report = verify_rows(store.rows(), store.head())
+            planted = store.schema_problem()  # a trigger changes records only later
     except CorruptLogError as exc:  # a removed table, a head that is not a seq and a hash
         print(f"TAMPERED: {exc.message}", file=sys.stderr)
         raise typer.Exit(1) from None
@@ -88,11 +84,8 @@ def show(
     from mlgate.logstore.export import export_lines
     from mlgate.logstore.open import open_store
 
-    store = open_store(log, create=False)
-    try:
+    with open_store(log, create=False) as store:
         rows = store.select(Query(decision_id=decision_id))
-    finally:
-        store.close()
     if not rows:
         raise LogStoreError(f"decision {decision_id} is not in the decision log")
     sys.stdout.writelines(export_lines(rows, ExportFormat.JSONL))
@@ -164,11 +157,8 @@ def query(
     from mlgate.logstore.open import open_store
 
     q = _query(model, version, outcome, kind, since, until, revision, limit)
-    store = open_store(log, create=False)
-    try:
+    with open_store(log, create=False) as store:
         rows = store.select(q)
-    finally:
-        store.close()
     if as_json:
         sys.stdout.writelines(export_lines(rows, ExportFormat.JSONL))
         return
@@ -203,13 +193,9 @@ def export(
     from mlgate.logstore.open import open_store
 
     q = _query(model, version, outcome, kind, since, until, revision, None)
-    store = open_store(log, create=False)
-    try:
-        with store.snapshot():
-            rows = store.select(q) if q != type(q)() else store.rows()
-            text = "".join(export_lines(rows, fmt))
-    finally:
-        store.close()
+    with open_store(log, create=False) as store, store.snapshot():
+        rows = store.select(q) if q != type(q)() else store.rows()
+        text = "".join(export_lines(rows, fmt))
     emit(text, output)
 
 

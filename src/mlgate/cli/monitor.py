@@ -136,10 +136,8 @@ def monitor(
         require_digest(checked.bundle, verified)
     store = _open_log(log)  # only once there is a decision: bad input leaves no log file
     if store is not None:
-        try:
+        with store:
             _record(store, checked)
-        finally:
-            store.close()
     _finish(attach_details(checked, facts), targets)
 
 

@@ -41,8 +41,7 @@ def replay(
     from mlgate.logstore.open import open_store
     from mlgate.pipeline.replay import replay as run
 
-    store = open_store(log, create=False)
-    try:
+    with open_store(log, create=False) as store:
         result = run(
             store,
             decision_id,
@@ -57,8 +56,6 @@ def replay(
                 token_file=opa_token_file,
             ),
         )
-    finally:
-        store.close()
     if result.same:
         print(f"replayed {decision_id}: same outcome ({result.replayed.outcome}), same verdict")
         return

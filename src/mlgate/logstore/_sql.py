@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Self
 
 from mlgate.logstore.base import Query
 from mlgate.logstore.chain import COLUMNS, GENESIS, Head, Row, columns_of, seal
@@ -224,3 +224,9 @@ class SqlStore:
 
     def close(self) -> None:
         self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -20,6 +20,7 @@ caller.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,7 +60,7 @@ class CheckRequest:
 
 def check(request: CheckRequest) -> Checked:
     store = open_store(request.log) if request.record else None
-    try:
+    with store or nullcontext():
         location = request.bundle or bundle_dir()
         bundle = apply_overlays(open_bundle(location, request.verification), request.data)
         require_entry_point(bundle)
@@ -99,7 +100,4 @@ def check(request: CheckRequest) -> Checked:
                 mask=configured_rules(bundle.data),
             )
             store.append([entry])
-    finally:
-        if store is not None:
-            store.close()
     return checked

@@ -33,11 +33,10 @@ def with_history(decision: Decision, location: str | None) -> Decision:
     except MlgateError as exc:
         print(f"mlgate: warning: no decision history: {exc.message}", file=sys.stderr)
         return decision
-    try:
-        history = model_history(store, name)
-    except MlgateError as exc:
-        print(f"mlgate: warning: no decision history: {exc.message}", file=sys.stderr)
-        return decision
-    finally:
-        store.close()
+    with store:
+        try:
+            history = model_history(store, name)
+        except MlgateError as exc:
+            print(f"mlgate: warning: no decision history: {exc.message}", file=sys.stderr)
+            return decision
     return Decision({**decision.document, "history": history}) if history else decision

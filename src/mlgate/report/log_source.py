@@ -14,11 +14,8 @@ def log_source(location: str | None) -> DecisionSource:
     def lookup(decision_id: str) -> tuple[dict[str, Any], dict[str, Any] | None] | None:
         from mlgate.logstore.open import open_store
 
-        store = open_store(location, create=False)
-        try:
+        with open_store(location, create=False) as store:
             record = find_decision(store, resolve_decision_id(store, decision_id))
-        finally:
-            store.close()
         facts = record.get("facts")
         return record["decision"], facts if isinstance(facts, dict) else None
 
