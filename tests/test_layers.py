@@ -106,7 +106,7 @@ DEFERRED_KNOWN: dict[str, int] = {
     "mlgate.cli.log": 16,
     "mlgate.cli.main": 1,
     "mlgate.cli.monitor": 17,
-    "mlgate.cli.recertify": 8,
+    "mlgate.cli.recertify": 7,
     "mlgate.cli.replay": 2,
     "mlgate.cli.report": 11,
     "mlgate.decisions.document": 2,

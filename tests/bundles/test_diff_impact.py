@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -153,3 +155,44 @@ def test_cli_diff_refuses_both_sources(capsys: pytest.CaptureFixture[str], tmp_p
         ["bundle", "diff", "rego", "rego", "--facts-dir", str(tmp_path), "--decisions", "x.db"]
     )
     assert code == 2 and "not both" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_impact_reports_progress_chunk_by_chunk(
+    policy_dir: Path, tmp_path: Path, jobs: int
+) -> None:
+    facts = write_facts_dir(tmp_path / "facts")
+    items = facts_dir_items(facts)
+    seen: list[int] = []
+    analyse(load_bundle(bundle_dir()), load_bundle(_stricter(policy_dir)), items, jobs=jobs,
+            progress=seen.append)  # fmt: skip
+    assert seen == sorted(seen) and seen[-1] == len(items) and len(seen) >= 2
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_cli_diff_shows_progress_on_a_terminal_only(
+    policy_dir: Path,
+    tmp_path: Path,
+    terminal: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Issue 19: 3,000 facts files were 47 s of silence."""
+    facts = write_facts_dir(tmp_path / "facts")
+    total = len(facts_dir_items(facts))
+    stderr = _Tty() if terminal else io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    new = _stricter(policy_dir)
+    args = ["bundle", "diff", str(bundle_dir()), str(new), "--facts-dir", str(facts), "-j", "1"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "low_tier_minimal_evidence_passes.yaml" in out  # the report itself, on stdout
+    if terminal:
+        assert f"\r{total}/{total} [" in stderr.getvalue()
+    else:
+        assert stderr.getvalue() == ""

@@ -13,9 +13,10 @@ import requests
 import yaml
 
 from mlgate.cli.main import main
+from mlgate.cli.progress import ProgressBar
 from mlgate.fleet.recertify import recertify
 from mlgate.fleet.sources import FactsDir
-from mlgate.fleet.table import ProgressBar, render_text
+from mlgate.fleet.table import render_text
 from mlgate.logstore.base import Query
 from mlgate.logstore.open import open_store
 from mlgate.logstore.sqlite import SqliteStore
@@ -82,16 +83,26 @@ def test_first_run_is_new_then_a_stricter_bundle_shows_who_got_worse(
     log = str(tmp_path / "log.db")
     code, out = _run(capsys, "--bundle", str(bundle_dir()), "--facts-dir", str(fleet), "--log", log)
     assert code == 0
-    assert out.splitlines()[-1].endswith("0 worse, 0 error, 0 better, 4 new, 0 unchanged")
+    assert out.splitlines()[-1].endswith(
+        "0 worse, 0 error, 0 changed, 0 better, 4 new, 0 unchanged"
+    )
     code, out = _run(capsys, "--bundle", str(stricter), "--facts-dir", str(fleet), "--log", log)
     assert code == 1
     lines = out.splitlines()
     assert lines[0].split() == ["MODEL", "BEFORE", "AFTER", "CHANGE"]
-    assert lines[1].split() == ["charlie", "3.2.0", "pass", "fail", "worse"]
+    assert lines[1].split() == [
+        "charlie",
+        "3.2.0",
+        "pass",
+        "fail",
+        "worse",
+        "violations",
+        "+MLG-PERF-001",
+    ]
     assert len(lines) == 3  # the header, charlie, the totals
     assert (
-        "(before: the last logged decision): 1 worse, 0 error, 0 better, 0 new, 3 unchanged"
-        in lines[2]
+        "(before: the last logged decision): 1 worse, 0 error, 0 changed, 0 better, 0 new, "
+        "3 unchanged" in lines[2]
     )
     store = open_store(log)
     try:
@@ -117,7 +128,65 @@ def test_each_facts_file_is_compared_with_the_decision_on_its_own_evidence(
     assert _run(capsys, *args)[0] == 0
     code, out = _run(capsys, *args)
     assert code == 0
-    assert out.splitlines()[-1].endswith("0 worse, 0 error, 0 better, 0 new, 2 unchanged")
+    assert out.splitlines()[-1].endswith(
+        "0 worse, 0 error, 0 changed, 0 better, 0 new, 2 unchanged"
+    )
+
+
+def _echo(auc: float) -> dict[str, Any]:
+    """A model that fails today on a critical vulnerability (MLG-SEC-002)."""
+    doc = _doc("echo", auc)
+    doc["security"]["vulnerabilities"] = [
+        {"id": "PYSEC-1", "severity": "critical", "package": "pillow", "version": "9.0.0"}
+    ]
+    return doc
+
+
+@pytest.mark.parametrize("logged", [True, False])
+def test_a_failing_model_that_gains_a_violation_has_changed(
+    fleet: Path, stricter: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], logged: bool
+) -> None:
+    """Issue 19: compared by outcome alone, echo (fail → fail) was "unchanged", exit 0."""
+    (fleet / "echo.json").write_text(json.dumps(_echo(0.72)))
+    log = str(tmp_path / "log.db")
+    if logged:  # before: the last logged decision
+        args = ("--facts-dir", str(fleet), "--log", log)
+        assert _run(capsys, "--bundle", str(bundle_dir()), *args)[0] == 0
+    else:  # before: the same facts under the shipped bundle
+        args = ("--facts-dir", str(fleet), "--no-log")
+    code, out = _run(capsys, "--bundle", str(stricter), *args)
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[1].split() == [
+        "charlie",
+        "3.2.0",
+        "pass",
+        "fail",
+        "worse",
+        "violations",
+        "+MLG-PERF-001",
+    ]
+    assert lines[2].split() == [
+        "echo", "3.2.0", "fail", "fail", "changed", "violations", "+MLG-PERF-001"
+    ]  # fmt: skip
+    assert "1 worse, 0 error, 1 changed, 0 better, 0 new, 3 unchanged" in lines[-1]
+    if logged:
+        return  # a second run compares with the decisions the first one logged
+    code, out = _run(capsys, "--bundle", str(stricter), *args, "--json")
+    (echo,) = [c for c in json.loads(out)["changes"] if c["model"] == "echo"]
+    assert echo["change"] == "changed" and echo["differences"] == ["violations +MLG-PERF-001"]
+
+
+def test_a_model_that_only_loses_a_finding_changed_but_exits_0(
+    tmp_path: Path, stricter: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "one"
+    root.mkdir()
+    (root / "echo.json").write_text(json.dumps(_echo(0.72)))
+    args = ("--facts-dir", str(root), "--no-log", "--against", str(stricter))
+    code, out = _run(capsys, "--bundle", str(bundle_dir()), *args)
+    assert code == 0
+    assert out.splitlines()[1].split()[-2:] == ["violations", "-MLG-PERF-001"]
 
 
 def test_no_log_compares_with_the_shipped_bundle_and_records_nothing(
@@ -129,7 +198,9 @@ def test_no_log_compares_with_the_shipped_bundle_and_records_nothing(
     assert code == 1
     doc = json.loads(out)
     assert doc["compared_with"] == f"bundle {bundle_dir()}"
-    assert doc["counts"] == {"worse": 1, "error": 0, "better": 0, "new": 0, "unchanged": 3}
+    assert doc["counts"] == {
+        "worse": 1, "error": 0, "changed": 0, "better": 0, "new": 0, "unchanged": 3
+    }  # fmt: skip
     assert [(c["model"], c["before"], c["after"]) for c in doc["changes"]] == [
         ("charlie", "pass", "fail")
     ]

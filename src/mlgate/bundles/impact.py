@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -49,16 +49,7 @@ class Impact:
     new: Verdict
 
     def changes(self) -> list[str]:
-        out = []
-        if self.old.outcome != self.new.outcome:
-            out.append(f"outcome {self.old.outcome} → {self.new.outcome}")
-        for name in ("violations", "missing_evidence", "required_approvals"):
-            before, after = set(getattr(self.old, name)), set(getattr(self.new, name))
-            delta = [f"+{x}" for x in sorted(after - before)]
-            delta += [f"-{x}" for x in sorted(before - after)]
-            if delta:
-                out.append(f"{name} {' '.join(delta)}")
-        return out
+        return self.old.differences(self.new)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -92,9 +83,16 @@ _STATE: dict[str, Any] = {}
 
 
 def analyse(
-    old: Bundle, new: Bundle, items: Sequence[Item], *, jobs: int = 0, timeout: float = 30.0
+    old: Bundle,
+    new: Bundle,
+    items: Sequence[Item],
+    *,
+    jobs: int = 0,
+    timeout: float = 30.0,
+    progress: Callable[[int], None] | None = None,
 ) -> ImpactReport:
-    """Evaluate every item under both bundles; ``jobs=0`` uses every core."""
+    """Evaluate every item under both bundles; ``jobs=0`` uses every core.
+    ``progress`` is called with the number of documents done so far, chunk by chunk."""
     from mlgate.times import now_rfc3339 as utc_now
 
     if old.digest == new.digest:  # the same files decide the same way
@@ -102,21 +100,32 @@ def analyse(
     state = (old, new, utc_now())
     chunks = [list(items[i : i + _CHUNK]) for i in range(0, len(items), _CHUNK)]
     jobs = min(jobs or os.cpu_count() or 1, max(len(chunks), 1))
+    results: list[Result] = []
     if jobs <= 1:
         _init(*state)
         try:
-            results = [r for chunk in chunks for r in _run_chunk(chunk)]
+            for chunk in chunks:
+                results += _run_chunk(chunk)
+                _tell(progress, len(results))
         finally:
             _close()
     else:
-        results = list(_parallel(state, chunks, jobs, timeout))
+        for done in _parallel(state, chunks, jobs, timeout):
+            results += done
+            _tell(progress, len(results))
     reused = sum(1 for i in items if i.logged is not None and i.logged_digest == old.digest)
     return _report(results, reused)
 
 
+def _tell(progress: Callable[[int], None] | None, done: int) -> None:
+    if progress is not None:
+        progress(done)
+
+
 def _parallel(
     state: tuple[Bundle, Bundle, str], chunks: list[list[Item]], jobs: int, timeout: float
-) -> Iterator[Result]:
+) -> Iterator[list[Result]]:
+    """Each chunk's results, in order."""
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     pool = context.Pool(jobs, initializer=_init, initargs=state)
@@ -124,7 +133,7 @@ def _parallel(
         pending = [(pool.apply_async(_run_chunk, (chunk,)), len(chunk)) for chunk in chunks]
         for future, size in pending:
             try:
-                yield from future.get(timeout=timeout * size)
+                yield future.get(timeout=timeout * size)
             except multiprocessing.TimeoutError:
                 raise EngineError(
                     f"impact analysis: {size} documents took longer than {timeout}s each"

@@ -1,7 +1,8 @@
 """The part of a decision impact analysis compares, and the documents it evaluates.
 
 A ``Verdict`` is the outcome and the sorted control ids / roles of the
-violations, missing evidence and required approvals. ``verdict_of`` checks
+violations, missing evidence and required approvals; ``differences`` says what
+changes between two (``bundle diff``'s impact and ``recertify`` both use it). ``verdict_of`` checks
 just the fields it reads (a policy answer without them is an error verdict,
 never a silent pass) rather than the whole decision schema: impact analysis
 evaluates thousands of documents twice.
@@ -39,6 +40,25 @@ class Verdict:
             "missing_evidence": list(self.missing_evidence),
             "required_approvals": list(self.required_approvals),
         }
+
+    def differences(self, other: Verdict) -> list[str]:
+        """What changes from this verdict to ``other``, one line per field that does:
+        ``outcome pass → fail``, ``violations +MLG-PERF-001 -MLG-SEC-002`` (the comparison
+        ``bundle diff`` and ``recertify`` both report)."""
+        out = []
+        if self.outcome != other.outcome:
+            out.append(f"outcome {self.outcome} → {other.outcome}")
+        for name, _ in _LISTS:
+            before, after = set(getattr(self, name)), set(getattr(other, name))
+            delta = [f"+{x}" for x in sorted(after - before)]
+            delta += [f"-{x}" for x in sorted(before - after)]
+            if delta:
+                out.append(f"{name} {' '.join(delta)}")
+        return out
+
+    def gains(self, other: Verdict) -> bool:
+        """``other`` holds a violation, missing evidence or required approval this one does not."""
+        return any(set(getattr(other, name)) - set(getattr(self, name)) for name, _ in _LISTS)
 
     @classmethod
     def from_decision(cls, doc: dict[str, Any]) -> Verdict | str:

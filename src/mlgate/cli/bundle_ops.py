@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from mlgate.cli.bundle import BUNDLE_ARG, Fmt, print_json
+from mlgate.cli.progress import ProgressBar
 
 _DEFAULT = " [env MLGATE_BUNDLE; default: shipped bundle]"
 
@@ -127,7 +128,7 @@ def diff(
     fmt: Fmt = typer.Option(Fmt.TEXT, "--format", help="text | json"),
 ) -> None:
     """What changed (rules, thresholds, waivers, data) and, with facts, which models
-    change outcome, violations or required approvals.
+    change outcome, violations or required approvals (a progress bar on a terminal).
 
     Example: mlgate bundle diff policy-v12.tar.gz rego --facts-dir facts/
     """
@@ -154,7 +155,11 @@ def diff(
             items = facts_dir_items(facts_dir)
         else:
             items, skipped = log_items(decisions)
-        report = analyse(before, after, items, jobs=jobs)
+        bar = ProgressBar(len(items))  # on a terminal's stderr only
+        try:
+            report = analyse(before, after, items, jobs=jobs, progress=bar)
+        finally:
+            bar.close()
         if items and not report.identical and report.evaluated == 0:
             label, reason = report.invalid[0]  # every document was invalid
             raise UsageError(

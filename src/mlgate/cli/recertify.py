@@ -17,6 +17,7 @@ from mlgate.cli.opa_options import (
     OPA_TOKEN_FILE,
     engine_options,
 )
+from mlgate.cli.progress import ProgressBar
 from mlgate.errors import UsageError
 
 
@@ -85,7 +86,7 @@ def recertify(
     from mlgate.decisions.evaluate import check_evaluation_time, evaluation_time
     from mlgate.fleet.recertify import recertify as run
     from mlgate.fleet.sources import FactsDir, MlflowRegistry
-    from mlgate.fleet.table import ProgressBar, render_json, render_text
+    from mlgate.fleet.table import render_json, render_text
 
     if (facts_dir is None) == (mlflow_registry is None):
         raise UsageError("give exactly one of --facts-dir DIR and --mlflow-registry URI")

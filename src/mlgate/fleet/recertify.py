@@ -6,7 +6,12 @@ outcome is compared with what it was before:
 * by default, the last decision logged for the same model name and version
   (on the same evidence if there is one; a model never logged is ``new``);
 * with ``against`` (``--against BUNDLE``, and always with ``--no-log``), the
-  outcome of the same facts under that bundle (default: the shipped bundle).
+  decision on the same facts under that bundle (default: the shipped bundle).
+
+Compared are the outcome, and the controls violated, the controls with missing
+evidence and the roles whose approval is required (``bundles.verdict``, as
+``bundle diff`` compares them): a model that failed and now fails on one more
+control is ``changed``, not ``unchanged``, and counts toward exit 1.
 
 The new decisions are appended to the decision log ``batch`` at a time, one
 transaction per batch; a model whose facts cannot be evaluated is an error
@@ -22,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mlgate.bundles.verdict import Verdict
 from mlgate.engine.select import EngineOptions, open_engine
 from mlgate.errors import UsageError
 
@@ -43,6 +49,11 @@ class Change:
     before: str | None
     after: str | None
     error: str | None = None
+    # Beyond the outcome: the violations, missing evidence and approvals, compared as
+    # `bundle diff` compares them (a model that failed and fails on one more control
+    # has changed). None when only the outcome is known (an old log record).
+    before_verdict: Verdict | None = None
+    after_verdict: Verdict | None = None
 
     @property
     def kind(self) -> str:
@@ -52,8 +63,25 @@ class Change:
             return "new"
         assert self.after is not None
         if self.before == self.after:
-            return "unchanged"
+            return "changed" if self.differences else "unchanged"
         return "worse" if RANK[self.after] > RANK[self.before] else "better"
+
+    @property
+    def differences(self) -> list[str]:
+        """``violations +MLG-PERF-001``, …: what changed besides the outcome."""
+        if self.before_verdict is None or self.after_verdict is None:
+            return []
+        diff = self.before_verdict.differences(self.after_verdict)
+        return [line for line in diff if not line.startswith("outcome ")]
+
+    @property
+    def stricter(self) -> bool:
+        """Worse, or the same outcome with a violation, missing evidence or required
+        approval the model did not have before."""
+        if self.kind == "worse":
+            return True
+        old, new = self.before_verdict, self.after_verdict
+        return self.kind == "changed" and old is not None and new is not None and old.gains(new)
 
 
 @dataclass
@@ -64,6 +92,7 @@ class Summary:
     counts: dict[str, int] = field(default_factory=dict)
     outcomes: dict[str, int] = field(default_factory=dict)  # under the new bundle
     changes: list[Change] = field(default_factory=list)  # every row but the unchanged
+    stricter: int = 0  # models worse, or with a finding they did not have
 
     def add(self, change: Change) -> None:
         self.total += 1
@@ -72,13 +101,15 @@ class Summary:
         self.outcomes[after] = self.outcomes.get(after, 0) + 1
         if change.kind != "unchanged":
             self.changes.append(change)
+        self.stricter += change.stricter
 
     @property
     def exit_code(self) -> int:
-        """2 when a model could not be evaluated, 1 when one got worse, else 0."""
+        """2 when a model could not be evaluated, 1 when one got worse or gained a
+        violation, missing evidence or required approval (same outcome), else 0."""
         if self.counts.get("error"):
             return 2
-        return 1 if self.counts.get("worse") else 0
+        return 1 if self.stricter else 0
 
 
 def recertify(
@@ -133,10 +164,17 @@ def recertify(
     try:
         results = run_ordered(items, setup, workers=workers or os.cpu_count() or 1)
         for result in results:
-            before = result.before if against is not None else _logged(store, result)
+            before = result.before_verdict if against is not None else _logged(store, result)
             summary.add(
                 Change(
-                    result.label, result.name, result.version, before, result.after, result.error
+                    result.label,
+                    result.name,
+                    result.version,
+                    before.outcome if before is not None else None,
+                    result.after,
+                    result.error,
+                    before,
+                    result.verdict,
                 )
             )
             if store is not None and result.entry is not None:
@@ -179,8 +217,8 @@ def _open(log: str | None) -> LogStore:
     return open_store(log)
 
 
-def _logged(store: LogStore | None, result: Result) -> str | None:
-    """The outcome last logged for the result's model name and version.
+def _logged(store: LogStore | None, result: Result) -> Verdict | None:
+    """The verdict last logged for the result's model name and version.
 
     A decision on the same evidence (digest) is preferred, so that two facts
     files of one version are each compared with their own last decision.
@@ -192,5 +230,8 @@ def _logged(store: LogStore | None, result: Result) -> str | None:
     rows = store.select(Query(kind="decision", model=result.name, version=result.version))
     same = [r for r in rows if r.columns.get("evidence_digest") == result.evidence_digest]
     rows = same or rows
-    outcome = rows[-1].columns.get("outcome") if rows else None
-    return outcome if outcome in RANK else None
+    if not rows:
+        return None
+    decision = rows[-1].document().get("decision")
+    verdict = Verdict.from_decision(decision) if isinstance(decision, dict) else None
+    return verdict if isinstance(verdict, Verdict) and verdict.outcome in RANK else None

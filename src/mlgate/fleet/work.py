@@ -14,11 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from mlgate.bundles.verdict import Verdict
 from mlgate.engine.select import EngineOptions, open_engine
 from mlgate.errors import MlgateError
 
 if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle
+    from mlgate.decisions.model import Decision
     from mlgate.engine.base import Engine
     from mlgate.fleet.sources import Item
 
@@ -47,6 +49,9 @@ class Result:
     entry: dict[str, Any] | None = None
     error: str | None = None
     evidence_digest: str | None = None
+    # What recertify compares beyond the outcome: violations, missing evidence, approvals.
+    verdict: Verdict | None = None
+    before_verdict: Verdict | None = None
 
 
 class Evaluator:
@@ -82,12 +87,13 @@ class Evaluator:
                 evaluated_at=self.setup.evaluated_at,
                 warnings=warnings,
             )
+            verdict = _verdict(decision)
             before = None
             if self.against is not None:
                 old_bundle, old_engine = self.against
-                before = decide(
-                    facts, old_bundle, old_engine, evaluated_at=self.setup.evaluated_at
-                ).outcome
+                before = _verdict(
+                    decide(facts, old_bundle, old_engine, evaluated_at=self.setup.evaluated_at)
+                )
         except MlgateError as exc:  # the first detail too: "5 problems" alone names no field
             first = f" ({exc.details[0]}{', …' if len(exc.details) > 1 else ''})"
             return Result(item.label, error=exc.message + (first if exc.details else ""))
@@ -100,7 +106,16 @@ class Evaluator:
             entry["recertification"] = True
         evidence = decision.document.get("evidence_digest")
         return Result(
-            item.label, str(name), str(version), decision.outcome, before, entry, None, evidence
+            item.label,
+            str(name),
+            str(version),
+            decision.outcome,
+            before.outcome if before is not None else None,
+            entry,
+            None,
+            evidence,
+            verdict,
+            before,
         )
 
     def close(self) -> None:
@@ -108,6 +123,14 @@ class Evaluator:
             engine.close()
         if self.against is not None:
             self.against[1].close()
+
+
+def _verdict(decision: Decision) -> Verdict:
+    """A decision checked against its schema always has a verdict."""
+    verdict = Verdict.from_decision(decision.document)
+    if isinstance(verdict, str):
+        raise MlgateError(f"the decision has no verdict ({verdict})")
+    return verdict
 
 
 def _open(bundle: Bundle, setup: Setup) -> list[Engine]:
