@@ -191,6 +191,38 @@ def expect_mapping(kind: str, location: str, value: Any, what: str) -> dict[str,
     return value
 
 
+@dataclass(frozen=True)
+class Read:
+    """A tool's output file as read: its bytes, what it parses to, and its ``source``."""
+
+    data: bytes
+    document: Any
+    source: dict[str, Any]
+
+
+class AdapterBase:
+    """What every adapter shares: its options, and ``read``, the read → parse →
+    provenance preamble of an adapter that reads one file."""
+
+    kind: str
+
+    def __init__(self, options: AdapterOptions) -> None:
+        self.options = options
+
+    def read(self, location: str, *, what: str | None = None, yaml: bool = False) -> Read:
+        """The file parsed as JSON (as YAML too when ``yaml`` and it is not ``.json``);
+        with ``what``, its top level must be an object (``what`` names the format)."""
+        kind = self.kind
+        data = read_bytes(kind, location, self.options)
+        if yaml and not location.endswith(".json"):
+            document = parse_yaml(kind, location, decode(kind, location, data))
+        else:
+            document = parse_json(kind, location, data)
+        if what is not None:
+            document = expect_mapping(kind, location, document, what)
+        return Read(data, document, provenance(kind, self.options, file=location, data=data))
+
+
 def number(value: Any) -> float | int | None:
     """A finite JSON number, or None (NaN, infinity, booleans and strings are not numbers)."""
     if isinstance(value, bool) or not isinstance(value, int | float):

@@ -13,17 +13,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mlgate.facts.adapters.base import AdapterOptions, FactsFragment, fail, provenance
+from mlgate.facts.adapters.base import AdapterBase, FactsFragment, fail, provenance
 
 KIND = "ci"
 PROVIDERS = ("github", "gitlab")
 
 
-class Adapter:
+class Adapter(AdapterBase):
     kind = KIND
-
-    def __init__(self, options: AdapterOptions) -> None:
-        self.options = options
 
     def collect(self, location: str) -> FactsFragment:
         env = self.options.environ

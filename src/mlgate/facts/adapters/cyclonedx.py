@@ -21,15 +21,11 @@ from typing import Any
 
 from mlgate.facts.adapters import _cvss, _modelcard
 from mlgate.facts.adapters.base import (
-    AdapterOptions,
+    AdapterBase,
     FactsFragment,
     decode,
-    expect_mapping,
     fail,
-    parse_json,
-    provenance,
     prune,
-    read_bytes,
     require,
 )
 from mlgate.facts.validate import pointer
@@ -39,18 +35,14 @@ SPEC_VERSIONS = ("1.5", "1.6", "1.7")
 ML_MODEL = "machine-learning-model"
 
 
-class Adapter:
+class Adapter(AdapterBase):
     kind = KIND
 
-    def __init__(self, options: AdapterOptions) -> None:
-        self.options = options
-
     def collect(self, location: str) -> FactsFragment:
-        data = read_bytes(KIND, location, self.options)
-        bom = expect_mapping(KIND, location, parse_json(KIND, location, data), "a CycloneDX BOM")
+        read = self.read(location, what="a CycloneDX BOM")
+        bom, source = read.document, read.source
         _check_format(bom, location)
-        _validate(decode(KIND, location, data), bom["specVersion"], location)
-        source = provenance(KIND, self.options, file=location, data=data)
+        _validate(decode(KIND, location, read.data), bom["specVersion"], location)
         warnings: list[str] = []
         document = from_bom(bom, location, source, warnings)
         return FactsFragment(KIND, location, document, tuple(warnings))

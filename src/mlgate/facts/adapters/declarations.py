@@ -25,15 +25,9 @@ from datetime import datetime
 from typing import Any
 
 from mlgate.facts.adapters.base import (
-    AdapterOptions,
+    AdapterBase,
     FactsFragment,
-    decode,
-    expect_mapping,
     fail,
-    parse_json,
-    parse_yaml,
-    provenance,
-    read_bytes,
 )
 
 KIND = "declarations"
@@ -50,22 +44,15 @@ _SECTIONS += ("approvals", "context", "explainability", "metrics", "fairness", "
 _TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
 
-class Adapter:
+class Adapter(AdapterBase):
     kind = KIND
 
-    def __init__(self, options: AdapterOptions) -> None:
-        self.options = options
-
     def collect(self, location: str) -> FactsFragment:
-        data = read_bytes(KIND, location, self.options)
-        if location.endswith(".json"):
-            doc = parse_json(KIND, location, data)
-        else:
-            doc = parse_yaml(KIND, location, decode(KIND, location, data))
-        items = expect_mapping(KIND, location, doc, "a declarations file").get("declarations")
+        read = self.read(location, what="a declarations file", yaml=True)
+        items = read.document.get("declarations")
         if not isinstance(items, list):
             raise fail(KIND, location, "no 'declarations' list")
-        base = provenance(KIND, self.options, file=location, data=data)
+        base = read.source
         document: dict[str, Any] = {}
         warnings: list[str] = []
         for i, item in enumerate(items):

@@ -19,34 +19,25 @@ from __future__ import annotations
 from typing import Any
 
 from mlgate.facts.adapters.base import (
-    AdapterOptions,
+    AdapterBase,
     FactsFragment,
-    expect_mapping,
     fail,
-    parse_json,
-    provenance,
     prune,
-    read_bytes,
 )
 
 KIND = "evidently"
 _NOT_PASSED = ("FAIL", "WARNING", "ERROR")
 
 
-class Adapter:
+class Adapter(AdapterBase):
     kind = KIND
 
-    def __init__(self, options: AdapterOptions) -> None:
-        self.options = options
-
     def collect(self, location: str) -> FactsFragment:
-        data = read_bytes(KIND, location, self.options)
-        doc = parse_json(KIND, location, data)
-        report = expect_mapping(KIND, location, doc, "an Evidently report or test suite")
-        tests, metrics = report.get("tests"), report.get("metrics")
+        read = self.read(location, what="an Evidently report or test suite")
+        tests, metrics = read.document.get("tests"), read.document.get("metrics")
         if not isinstance(tests, list) and not isinstance(metrics, list):
             raise fail(KIND, location, "not an Evidently report: no 'tests' or 'metrics' list")
-        source = provenance(KIND, self.options, file=location, data=data)
+        source = read.source
         checks = _tests(tests, location) + _legacy_drift(metrics, location)
         names: dict[str, int] = {}
         for check in checks:

@@ -28,13 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.facts.adapters.base import (
+    AdapterBase,
     AdapterOptions,
     FactsFragment,
-    expect_mapping,
     fail,
-    parse_json,
     provenance,
-    read_bytes,
     require,
 )
 
@@ -48,17 +46,12 @@ _RATES = frozenset({"selection_rate", "true_positive_rate", "true_negative_rate"
 _RATES |= {"false_negative_rate"}
 
 
-class Adapter:
+class Adapter(AdapterBase):
     kind = KIND
 
-    def __init__(self, options: AdapterOptions) -> None:
-        self.options = options
-
     def collect(self, location: str) -> FactsFragment:
-        data = read_bytes(KIND, location, self.options)
-        export = expect_mapping(KIND, location, parse_json(KIND, location, data), "an export")
-        source = provenance(KIND, self.options, file=location, data=data)
-        return FactsFragment(KIND, location, from_export(export, location, source))
+        read = self.read(location, what="an export")
+        return FactsFragment(KIND, location, from_export(read.document, location, read.source))
 
 
 def metric_frame_to_dict(mf: Any) -> dict[str, Any]:

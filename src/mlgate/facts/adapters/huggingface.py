@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.facts.adapters.base import (
-    AdapterOptions,
+    AdapterBase,
     FactsFragment,
     decode,
     fail,
@@ -48,11 +48,8 @@ _SECTION_WORDS = (
 )
 
 
-class Adapter:
+class Adapter(AdapterBase):
     kind = KIND
-
-    def __init__(self, options: AdapterOptions) -> None:
-        self.options = options
 
     def collect(self, location: str) -> FactsFragment:
         path = Path(location)

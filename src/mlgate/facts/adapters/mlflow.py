@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.facts.adapters import _mlflow_rest, _mlflow_run
-from mlgate.facts.adapters.base import AdapterOptions, FactsFragment, fail, require
+from mlgate.facts.adapters.base import AdapterBase, AdapterOptions, FactsFragment, fail, require
 from mlgate.secrets import redact_url, scrub, url_secrets
 
 KIND = "mlflow"
@@ -33,11 +33,8 @@ _MODEL = re.compile(r"^models:/(?P<name>[^/@]+)(?:/(?P<version>\d+)|@(?P<alias>[
 _RUN = re.compile(r"^runs:/(?P<run>[0-9A-Za-z_-]+)/?$")
 
 
-class Adapter:
+class Adapter(AdapterBase):
     kind = KIND
-
-    def __init__(self, options: AdapterOptions) -> None:
-        self.options = options
 
     def collect(self, location: str) -> FactsFragment:
         model, run = _MODEL.match(location), _RUN.match(location)

@@ -21,7 +21,7 @@ from typing import Any
 
 from mlgate.errors import InputError
 from mlgate.facts.adapters.base import (
-    AdapterOptions,
+    AdapterBase,
     FactsFragment,
     fail,
     parse_json,
@@ -35,11 +35,8 @@ ROLES = ("train", "validation", "test", "evaluation", "reference", "other")
 _LINES = (".jsonl", ".ndjson")
 
 
-class Adapter:
+class Adapter(AdapterBase):
     kind = KIND
-
-    def __init__(self, options: AdapterOptions) -> None:
-        self.options = options
 
     def collect(self, location: str) -> FactsFragment:
         path = Path(location)

@@ -17,28 +17,23 @@ from typing import Any
 
 from mlgate.facts.adapters import _cvss
 from mlgate.facts.adapters.base import (
-    AdapterOptions,
+    AdapterBase,
     FactsFragment,
     fail,
-    parse_json,
-    provenance,
-    read_bytes,
 )
 
 KIND = "osv"
 
 
-class Adapter:
+class Adapter(AdapterBase):
     kind = KIND
 
-    def __init__(self, options: AdapterOptions) -> None:
-        self.options = options
-
     def collect(self, location: str) -> FactsFragment:
-        data = read_bytes(KIND, location, self.options)
-        doc = parse_json(KIND, location, data)
-        source = provenance(KIND, self.options, file=location, data=data)
-        vulnerabilities = [{**v, "source": source} for v in _vulnerabilities(doc, location)]
+        read = self.read(location)
+        source = read.source
+        vulnerabilities = [
+            {**v, "source": source} for v in _vulnerabilities(read.document, location)
+        ]
         # an empty list is evidence too: the scan ran and found nothing
         security = {"scans": [{"tool": KIND, "source": source}], "vulnerabilities": vulnerabilities}
         warnings = ("the report records no scan time: the scan's completed_at is absent",)

@@ -14,31 +14,20 @@ from __future__ import annotations
 from typing import Any
 
 from mlgate.facts.adapters.base import (
-    AdapterOptions,
+    AdapterBase,
     FactsFragment,
-    expect_mapping,
     fail,
-    parse_json,
-    provenance,
-    read_bytes,
 )
 
 KIND = "pip-audit"
 
 
-class Adapter:
+class Adapter(AdapterBase):
     kind = KIND
 
-    def __init__(self, options: AdapterOptions) -> None:
-        self.options = options
-
     def collect(self, location: str) -> FactsFragment:
-        data = read_bytes(KIND, location, self.options)
-        report = expect_mapping(
-            KIND, location, parse_json(KIND, location, data), "a pip-audit JSON report"
-        )
-        source = provenance(KIND, self.options, file=location, data=data)
-        return from_report(report, location, source)
+        read = self.read(location, what="a pip-audit JSON report")
+        return from_report(read.document, location, read.source)
 
 
 def from_report(report: dict[str, Any], location: str, source: dict[str, Any]) -> FactsFragment:
