@@ -453,3 +453,22 @@ def test_a_registry_that_cannot_work_is_one_line_at_once(
     assert main(args) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and message in err[0]
+
+
+def test_a_bundle_that_changed_after_it_was_verified_is_refused(fleet: Path) -> None:
+    from mlgate.errors import BundleError
+
+    with pytest.raises(BundleError, match="changed after it was verified"):
+        recertify(FactsDir(fleet), bundle_location=bundle_dir(), record=False,
+                  against=bundle_dir(), digest="sha256:" + "0" * 64, workers=1)  # fmt: skip
+
+
+def test_a_worker_that_reads_another_bundle_decides_nothing(fleet: Path) -> None:
+    from mlgate.fleet.work import Evaluator, Setup
+
+    evaluator = Evaluator(Setup(bundle=str(bundle_dir()), digest="sha256:" + "0" * 64))
+    try:
+        result = evaluator.run(next(iter(FactsDir(fleet))))
+    finally:
+        evaluator.close()
+    assert result.after is None and "changed after recertify started" in (result.error or "")

@@ -101,8 +101,9 @@ def recertify(
         token_file=opa_token_file,
     )
     required = verification(verification_key, key_id, alg, scope)
-    if required is not None:  # before any worker reads it, as `opa run --verification-key`
-        open_bundle(bundle, required)
+    # Verified before any worker reads it, as `opa run --verification-key`; every worker
+    # then decides only with a bundle of the same digest.
+    verified = open_bundle(bundle, required).digest if required is not None else None
     evaluated_at = evaluation_time(at)
     check_evaluation_time(evaluated_at)
     if no_log and log is not None:
@@ -125,6 +126,7 @@ def recertify(
             workers=workers,
             evaluated_at=evaluated_at,
             progress=bar,
+            digest=verified,
         )
     finally:
         bar.close()

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from mlgate.bundles.verdict import Verdict
 from mlgate.engine.select import EngineOptions, open_engine
-from mlgate.errors import UsageError
+from mlgate.errors import BundleError, UsageError
 
 if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle
@@ -125,6 +125,7 @@ def recertify(
     batch: int = 500,
     evaluated_at: str | None = None,
     progress: Callable[[int], None] | None = None,
+    digest: str | None = None,
 ) -> Summary:
     from mlgate.fleet.pool import run_ordered
     from mlgate.fleet.work import Setup
@@ -143,6 +144,11 @@ def recertify(
             "server cannot hold two bundles (drop --against / --no-log, or use the embedded engine)"
         )
     bundle = _checked_bundle(bundle_location)
+    if digest is not None and bundle.digest != digest:
+        raise BundleError(
+            f"{bundle_location}: the bundle changed after it was verified "
+            f"(digest {bundle.digest}, verified {digest})"
+        )
     if against is not None:
         _checked_bundle(against)
     urls = tuple(opa_urls) or ((engine.opa_url,) if engine.opa_url else ())
@@ -154,6 +160,7 @@ def recertify(
         against=str(against) if against is not None else None,
         engine=dataclasses.replace(engine, isolate=False),  # the worker is the isolation
         opa_urls=urls,
+        digest=bundle.digest,
         evaluated_at=evaluated_at,
         record=record,
         actor=default_actor(),

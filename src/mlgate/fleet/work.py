@@ -34,6 +34,9 @@ class Setup:
     )
     # With --engine opa-url: the OPA servers each worker spreads its models over.
     opa_urls: tuple[str, ...] = ()
+    # The digest the parent loaded (and verified, with --verification-key): a worker
+    # that reads another bundle at the same place decides nothing.
+    digest: str | None = None
     evaluated_at: str | None = None
     record: bool = True
     actor: str = ""
@@ -63,6 +66,12 @@ class Evaluator:
 
         self.setup = setup
         self.bundle = load_bundle(setup.bundle)
+        self.problem: str | None = None
+        if setup.digest is not None and self.bundle.digest != setup.digest:
+            self.problem = (
+                f"{setup.bundle}: the bundle changed after recertify started (digest "
+                f"{self.bundle.digest}, expected {setup.digest}): nothing is decided with it"
+            )
         self.mask = configured_rules(self.bundle.data)
         self.engines = _open(self.bundle, setup)
         self._turn = 0
@@ -75,6 +84,8 @@ class Evaluator:
     def run(self, item: Item) -> Result:
         from mlgate.decisions.evaluate import decide
 
+        if self.problem is not None:
+            return Result(item.label, error=self.problem)
         try:
             facts, warnings = _facts(item)
             subject = facts.get("subject") or {}
