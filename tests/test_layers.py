@@ -99,7 +99,7 @@ DEFERRED_KNOWN: dict[str, int] = {
     "mlgate.cli.approve": 18,
     "mlgate.cli.bundle": 18,
     "mlgate.cli.bundle_fleet": 15,
-    "mlgate.cli.bundle_ops": 20,
+    "mlgate.cli.bundle_ops": 19,
     "mlgate.cli.check": 3,
     "mlgate.cli.facts": 7,
     "mlgate.cli.keys": 1,

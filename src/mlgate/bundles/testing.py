@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mlgate.bundles.reach import package_of
-from mlgate.errors import InputError, MlgateError
+from mlgate.errors import InputError, MlgateError, UsageError
 
 if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle
@@ -38,6 +38,8 @@ class TestResult:
     name: str
     passed: bool
     detail: str = ""
+    path: str = ""  # a case's file
+    got: dict[str, Any] | None = None  # a case's decision, as its `expect` would say it
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "name": self.name, "passed": self.passed, "detail": self.detail}
@@ -84,22 +86,32 @@ def rego_tests(bundle: Bundle) -> dict[str, list[str]]:
     return found
 
 
-def run_tests(bundle: Bundle, cases: Sequence[Path], *, timeout: float = 30.0) -> TestReport:
+def run_tests(
+    bundle: Bundle, cases: Sequence[Path], *, timeout: float = 30.0, run: str | None = None
+) -> TestReport:
     """Each test module runs beside the policy alone (a test that errors cannot break
-    another module's tests); the cases run on the policy without any test module."""
+    another module's tests); the cases run on the policy without any test module.
+    ``run``: only the Rego tests (``package.test_name``) and cases (``name``) the
+    regular expression finds, as ``opa test --run``."""
+    wanted = _pattern(run)
     from mlgate.bundles.controls import bundle_controls
     from mlgate.engine.embedded import EmbeddedEngine
 
     results: list[TestResult] = []
     exercised: set[str] = set()
-    for path, queries in rego_tests(bundle).items():
+    for path, found in rego_tests(bundle).items():
+        queries = [q for q in found if wanted.search(q.removeprefix("data."))]
+        if not queries:
+            continue
         alone = replace(bundle, test_modules={path: bundle.test_modules[path]})
         with EmbeddedEngine.from_bundle(alone, include_tests=True, timeout=timeout) as engine:
             results += [_rego_test(engine, query) for query in queries]
     if cases:
         with EmbeddedEngine.from_bundle(bundle, timeout=timeout) as engine:
             for case in cases:
-                result, reported = _case(engine, bundle, case)
+                result, reported = _case(engine, bundle, case, wanted)
+                if result is None:
+                    continue
                 results.append(result)
                 exercised |= reported
     controls = [c.id for c in bundle_controls(bundle.modules)]
@@ -115,7 +127,16 @@ def _rego_test(engine: Engine, query: str) -> TestResult:
     return TestResult("rego", name, value is True, "" if value is True else f"got {value!r}")
 
 
-def _case(engine: Engine, bundle: Bundle, path: Path) -> tuple[TestResult, set[str]]:
+def _pattern(run: str | None) -> re.Pattern[str]:
+    try:
+        return re.compile(run or "")
+    except re.error as exc:
+        raise UsageError(f"--run {run!r}: not a regular expression ({exc})") from None
+
+
+def _case(
+    engine: Engine, bundle: Bundle, path: Path, wanted: re.Pattern[str]
+) -> tuple[TestResult | None, set[str]]:
     from mlgate.decisions.evaluate import decide
     from mlgate.facts.load import load_document
     from mlgate.facts.normalize import normalize
@@ -123,6 +144,8 @@ def _case(engine: Engine, bundle: Bundle, path: Path) -> tuple[TestResult, set[s
 
     case = load_document(path)
     name = str(case.get("name") or path.stem) if isinstance(case, dict) else path.stem
+    if not wanted.search(name):
+        return None, set()
     if not isinstance(case, dict) or not isinstance(case.get("facts"), dict):
         return TestResult("case", name, False, f"{path}: a case needs a `facts` object"), set()
     expect = case.get("expect")
@@ -146,7 +169,8 @@ def _case(engine: Engine, bundle: Bundle, path: Path) -> tuple[TestResult, set[s
         for key, want in expect.items()
         if _norm(want) != got.get(key)
     ]
-    return TestResult("case", name, not wrong, "; ".join(wrong)), reported
+    result = TestResult("case", name, not wrong, "; ".join(wrong), str(path), got)
+    return result, reported
 
 
 def _norm(value: Any) -> Any:

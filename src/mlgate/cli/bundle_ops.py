@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import typer
 
+from mlgate.bundles.case_update import update_cases
 from mlgate.cli.bundle import BUNDLE_ARG, Fmt, print_json
 from mlgate.cli.progress import ProgressBar
+from mlgate.errors import UsageError
 
 _DEFAULT = " [env MLGATE_BUNDLE; default: shipped bundle]"
 
@@ -34,12 +37,26 @@ def test(
         help="Also check the policy invariants (metamorphic tests from the cases and the "
         "metric registry); a broken one is shown with the minimal facts that break it.",
     ),
+    run: str | None = typer.Option(
+        None,
+        "--run",
+        "-r",
+        help="Only the tests (package.test_name) and cases (name) this regular expression "
+        "finds, as opa test --run.",
+    ),
+    update: bool = typer.Option(
+        False,
+        "--update",
+        help="After a deliberate policy change: rewrite the `expect` of every failing case "
+        "to what the bundle now decides, and print the diff of each file.",
+    ),
     fmt: Fmt = typer.Option(Fmt.TEXT, "--format", help="text | json"),
 ) -> None:
     """Run golden case files and the *_test.rego tests on the embedded engine.
 
     Exit 0 when all pass, 1 when one fails (or an invariant breaks, or no test
-    ran at all), 2 when the bundle cannot be loaded.
+    ran at all), 2 when the bundle cannot be loaded. With --update, the failing
+    cases rewritten count as passing.
     Example: mlgate bundle test rego --cases tests/cases --coverage --invariants
     """
     from mlgate.bundles.load import load_bundle
@@ -48,8 +65,20 @@ def test(
     location = _default_bundle(bundle)
     if not cases and Path(location, "cases").is_dir():
         cases = [Path(location, "cases")]
+    if update and not cases:
+        raise UsageError("--update rewrites golden cases: give --cases DIR")
     loaded, files = load_bundle(location), case_files(cases)
-    report = run_tests(loaded, files)
+    report = run_tests(loaded, files, run=run)
+    rewritten = update_cases(report.results) if update else []
+    if rewritten:
+        paths = {done.path for done in rewritten}
+        report = replace(
+            report,
+            results=[
+                replace(r, passed=True, detail="updated") if r.path in paths else r
+                for r in report.results
+            ],
+        )
     if not report.results:  # e.g. every *_test.rego deleted: a pre-commit hook must not pass
         print(
             f"mlgate: {loaded.source}: no tests ran (no case files and no *_test.rego tests)",
@@ -68,9 +97,14 @@ def test(
                 "failed": len(report.failed),
                 **({"uncovered_controls": report.uncovered} if coverage else {}),
                 **({"invariants": checked.to_json()} if checked is not None else {}),
+                **({"updated": [vars(done) for done in rewritten]} if update else {}),
             }
         )
     else:
+        for done in rewritten:
+            print(done.diff, end="")
+        if update:
+            print(f"updated {len(rewritten)} case file(s)")
         print(render_text(report, coverage=coverage, verbose=verbose), end="")
         if checked is not None:
             from mlgate.invariants import render_text as render_invariants
@@ -136,7 +170,6 @@ def diff(
     from mlgate.bundles.diff_text import render_diff
     from mlgate.bundles.load import load_bundle
     from mlgate.bundles.syntax import require_parsable
-    from mlgate.errors import UsageError
 
     if facts_dir is not None and decisions is not None:
         raise UsageError("give --facts-dir or --decisions, not both")

@@ -74,7 +74,7 @@ def _root(
 # commands; a new command group is a new module named here, and its top-level
 # command names go in _COMMANDS (a test keeps the two in step).
 _COMMAND_MODULES: tuple[str, ...] = ("check", "facts", "approve", "keys", "log", "replay", "report")
-_COMMAND_MODULES += ("bundle", "monitor", "recertify", "config")
+_COMMAND_MODULES += ("bundle", "monitor", "recertify", "config", "eval")
 _COMMANDS = {
     "check": "check",
     "facts": "facts",
@@ -91,6 +91,7 @@ _COMMANDS = {
     "compare": "monitor",
     "recertify": "recertify",
     "config": "config",
+    "eval": "eval",
 }
 _registered: set[str] = set()
 
