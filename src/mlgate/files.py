@@ -111,3 +111,20 @@ def _stage(path: Path, content: str | bytes, what: str) -> str:
         Path(tmp).unlink(missing_ok=True)
         raise InputError(f"{path}: cannot write {what}: {exc.strerror}") from exc
     return tmp
+
+
+def create_new(path: Path, content: bytes, mode: int) -> None:
+    """Create ``path`` with ``mode`` (a key: 0600), never replacing a file that exists."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    except FileExistsError:
+        raise InputError(f"{path}: already exists; refusing to overwrite a key") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot create: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.chmod(path, mode)
+    except OSError as exc:
+        path.unlink(missing_ok=True)
+        raise InputError(f"{path}: cannot write: {exc.strerror}") from None

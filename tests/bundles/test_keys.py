@@ -90,3 +90,29 @@ def test_short_or_missing_secrets_are_refused(tmp_path: Path) -> None:
         load_key(short, "HS256", for_signing=True)
     with pytest.raises(InputError, match="cannot read key"):
         load_key(tmp_path / "absent", "HS256", for_signing=True)
+
+
+@pytest.mark.parametrize("alg", ["RS256", "ES256"])
+def test_keys_bundle_makes_a_pair_that_signs_and_verifies(
+    alg: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mlgate.cli.main import main
+    from mlgate.resources import bundle_dir
+
+    key = tmp_path / "keys" / "signing.pem"
+    assert main(["keys", "bundle", "--out", str(key), "--alg", alg]) == 0
+    public = tmp_path / "keys" / "signing.pub.pem"
+    assert oct(key.stat().st_mode & 0o777) == "0o600" and public.is_file()
+    archive = tmp_path / "b.tar.gz"
+    assert main(["bundle", "build", str(bundle_dir()), "-o", str(archive),
+                 "--signing-key", str(key), "--key-id", "k1"]) == 0  # fmt: skip
+    assert main(["bundle", "verify", str(archive), "--verification-key", str(public)]) == 0
+    assert main(["keys", "bundle", "--out", str(key)]) == 2  # never overwritten
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_keys_bundle_refuses_an_unknown_algorithm(tmp_path: Path) -> None:
+    from mlgate.cli.main import main
+
+    assert main(["keys", "bundle", "--out", str(tmp_path / "k.pem"), "--alg", "HS256"]) == 2
+    assert not (tmp_path / "k.pem").exists()

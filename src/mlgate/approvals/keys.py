@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-import os
 import re
 import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlgate.approvals.errors import ApprovalError
+from mlgate.errors import InputError
+from mlgate.files import create_new
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -73,27 +74,13 @@ def generate(principal: str, out_dir: Path) -> tuple[Path, str]:
     private = Ed25519PrivateKey.generate()
     pem = private.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
     public = public_key_text(private)
-    _write_new(key_path, pem, 0o600)
+    create_new(key_path, pem, 0o600)
     try:
-        _write_new(pub_path, (public + "\n").encode("ascii"), 0o644)
-    except ApprovalError:
+        create_new(pub_path, (public + "\n").encode("ascii"), 0o644)
+    except InputError:
         key_path.unlink(missing_ok=True)
         raise
     return key_path, public
-
-
-def _write_new(path: Path, content: bytes, mode: int) -> None:
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    except OSError as exc:
-        raise ApprovalError(f"{path}: cannot create: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-        os.chmod(path, mode)
-    except OSError as exc:
-        path.unlink(missing_ok=True)
-        raise ApprovalError(f"{path}: cannot write: {exc.strerror}") from None
 
 
 def load_private_key(path: Path) -> Ed25519PrivateKey:

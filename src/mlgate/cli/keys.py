@@ -1,4 +1,5 @@
-"""``mlgate keys generate``: an Ed25519 key pair for a principal."""
+"""``mlgate keys generate``: an approver's Ed25519 key pair; ``mlgate keys bundle``: a
+key pair that signs bundles."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from pathlib import Path
 
 import typer
 
-keys_app = typer.Typer(help="Manage approvers' signing keys.", no_args_is_help=True)
+from mlgate.bundles.keys import generate_signing_key
+
+keys_app = typer.Typer(help="Make approvers' and bundles' signing keys.", no_args_is_help=True)
 
 
 @keys_app.command("generate")
@@ -28,6 +31,23 @@ def generate(
     print(f"- id: {json.dumps(principal, ensure_ascii=False)}")
     print("  roles: [ROLE]")
     print(f"  public_key: {public}")
+
+
+@keys_app.command("bundle")
+def bundle(
+    out: Path = typer.Option(
+        Path("signing.pem"), "--out", help="The private key's file; the public key is *.pub.pem."
+    ),
+    alg: str = typer.Option("RS256", "--alg", help="RS256 (RSA 3072) or ES256 (P-256)."),
+) -> None:
+    """Make a key pair that signs bundles (bundle build|serve --signing-key).
+
+    The private key (0600) stays with whoever builds or serves bundles; the public
+    key goes to every verifier: mlgate check --verification-key, bundle verify, OPA.
+    Example: mlgate keys bundle --out keys/signing.pem --alg ES256
+    """
+    public = generate_signing_key(out, alg)
+    print(f"private key written to {out} (mode 0600); public key to {public}")
 
 
 def register(app: typer.Typer) -> None:
