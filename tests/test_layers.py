@@ -107,7 +107,6 @@ DEFERRED_KNOWN: dict[str, int] = {
     "mlgate.cli.main": 1,
     "mlgate.cli.monitor": 17,
     "mlgate.cli.recertify": 7,
-    "mlgate.cli.replay": 2,
     "mlgate.cli.report": 11,
     "mlgate.decisions.document": 2,
     "mlgate.decisions.evaluate": 4,

@@ -184,6 +184,23 @@ def test_replay_refuses_another_bundle(
     assert code == 2 and "differs from the logged" in err
 
 
+def test_replay_what_if_decides_the_logged_facts_under_another_bundle(
+    run: Run, checked: Callable[..., dict[str, object]], log_location: str, echo_bundle: Path
+) -> None:
+    doc = checked("pass")
+    decision = echo_bundle / "mlgate" / "decision.rego"
+    stricter = decision.read_text().replace('"outcome": input.context.want', '"outcome": "fail"')
+    assert stricter != decision.read_text()
+    decision.write_text(stricter)
+    argv = ["replay", str(doc["decision_id"]), "-b", str(echo_bundle), "-e", "embedded"]
+    code, _, err = run(*argv, "--what-if", "--log", log_location)
+    assert code == 1, err
+    assert f"decided again under the other bundle, {doc['decision_id']}: DIFFERENT" in err
+    assert "outcome: logged 'pass', replayed 'fail'" in err
+    code, _, err = run(*argv, "--log", log_location)  # without --what-if: refused
+    assert code == 2 and "differs from the logged" in err
+
+
 def test_replay_of_masked_facts_says_it_cannot(
     run: Run,
     checked: Callable[..., dict[str, object]],

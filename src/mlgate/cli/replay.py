@@ -17,6 +17,8 @@ from mlgate.cli.opa_options import (
     OPA_URL,
     engine_options,
 )
+from mlgate.logstore.open import open_store
+from mlgate.pipeline.replay import replay as run
 
 
 def replay(
@@ -32,15 +34,19 @@ def replay(
     opa_token_file: str | None = OPA_TOKEN_FILE,
     opa_no_push: bool = OPA_NO_PUSH,
     log: str | None = typer.Option(None, "--log", help=LOG_HELP),
+    what_if: bool = typer.Option(
+        False,
+        "--what-if",
+        help="Decide the logged facts under --bundle even though it is another bundle: "
+        "how the decision would change (exit 0 same verdict, 1 with the differences).",
+    ),
 ) -> None:
     """Re-evaluate a logged decision's facts with its bundle and confirm the outcome.
 
-    Exit 0 when the replay matches, 1 with the differences otherwise.
+    Exit 0 when the replay matches, 1 with the differences otherwise. --bundle must
+    be the bundle the decision names (same digest); with --what-if it may be any.
     Example: mlgate replay 0190c6e2-… --bundle policy-v12.tar.gz
     """
-    from mlgate.logstore.open import open_store
-    from mlgate.pipeline.replay import replay as run
-
     with open_store(log, create=False) as store:
         result = run(
             store,
@@ -55,11 +61,13 @@ def replay(
                 client_key=opa_client_key,
                 token_file=opa_token_file,
             ),
+            what_if=what_if,
         )
+    verb = "decided again under the other bundle," if what_if else "replayed"
     if result.same:
-        print(f"replayed {decision_id}: same outcome ({result.replayed.outcome}), same verdict")
+        print(f"{verb} {decision_id}: same outcome ({result.replayed.outcome}), same verdict")
         return
-    print(f"replayed {decision_id}: DIFFERENT", file=sys.stderr)
+    print(f"{verb} {decision_id}: DIFFERENT", file=sys.stderr)
     for line in result.differences:
         print(f"  {line}", file=sys.stderr)
     raise typer.Exit(1)

@@ -2,7 +2,10 @@
 
 Replay needs the facts exactly as evaluated (a record logged with masking
 cannot be replayed) and the bundle the decision names: a bundle whose digest
-differs is refused, never silently used. The facts are evaluated at the
+differs is refused, never silently used. ``what_if`` asks the other question on
+purpose: how would the logged facts be decided under another bundle (a policy
+change, before it ships)? Then any bundle is taken, and the differences are the
+answer, not a failed replay. The facts are evaluated at the
 logged ``evaluated_at``; the input digest must come out the same (the logged
 facts are the evaluated ones), and so must the policy's verdict.
 """
@@ -55,6 +58,7 @@ def replay(
     *,
     bundle_location: str | Path | None = None,
     engine: EngineOptions | None = None,
+    what_if: bool = False,
 ) -> Replayed:
     record = find_decision(store, decision_id)
     logged = record["decision"]
@@ -69,7 +73,7 @@ def replay(
         raise InputError(f"cannot replay decision {decision_id}: the log holds no facts for it")
     bundle = load_bundle(bundle_location or bundle_dir())
     want = logged["bundle"]
-    if bundle.digest != want["digest"]:
+    if bundle.digest != want["digest"] and not what_if:
         raise BundleError(
             f"{bundle.source}: bundle digest {bundle.digest} differs from the logged "
             f"{want['digest']} (revision {want['revision']!r}); give that bundle with --bundle"
