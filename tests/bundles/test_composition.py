@@ -37,74 +37,9 @@ from tests.conftest import REPO
 from tests.monitoring import generate as g
 from tests.real_opa import opa_server, requires_opa
 
-LICENSE = """# METADATA
-# title: Licence
-# description: The model's licence is one the tier allows.
-package mlgate.controls.license
-
-import data.mlgate.lib.tier
-
-_license := l if {
-\tl := input.documentation.model_card.license
-\tis_string(l)
-}
-
-# METADATA
-# title: Licence allowed
-# description: The model card's licence is not on the tier's denied list.
-# custom:
-#   control_id: MLG-LIC-001
-#   severity: high
-#   requires: [/documentation/model_card/license, /subject/risk_tier]
-#   thresholds: [license.denied]
-violation contains v if {
-\tsome denied in tier.thresholds.license.denied
-\t_license == denied
-\tv := {
-\t\t"control": "MLG-LIC-001",
-\t\t"rule": "license_denied",
-\t\t"severity": "high",
-\t\t"message": sprintf("licence %s is denied at the %s tier", [_license, tier.name]),
-\t\t"expected": {"not_in": tier.thresholds.license.denied},
-\t\t"actual": _license,
-\t\t"evidence": "/documentation/model_card/license",
-\t}
-}
-
-# METADATA
-# title: Licence allowed
-# description: The tier requires a stated licence and the model card has none.
-# custom:
-#   control_id: MLG-LIC-001
-#   severity: high
-#   requires: [/documentation/model_card/license, /subject/risk_tier]
-#   thresholds: [license.required]
-missing_evidence contains m if {
-\ttier.thresholds.license.required == true
-\tnot _license
-\tm := {
-\t\t"control": "MLG-LIC-001",
-\t\t"path": "/documentation/model_card/license",
-\t\t"message": sprintf("no licence stated; required at the %s tier", [tier.name]),
-\t}
-}
-"""
-
-LICENSE_TEST = """package mlgate.controls.license_test
-
-import data.mlgate.controls.license
-
-_facts(l) := {"subject": {"risk_tier": "medium"}, "documentation": {"model_card": {"license": l}}}
-
-test_gpl_is_denied if {
-\tsome v in license.violation with input as _facts("GPL-3.0")
-\tv.control == "MLG-LIC-001"
-}
-
-test_proprietary_is_allowed if {
-\tcount(license.violation) == 0 with input as _facts("proprietary")
-}
-"""
+# The licence control of README's walkthrough, and its test.
+LICENSE = (REPO / "examples/policy-authoring/license.rego").read_text(encoding="utf-8")
+LICENSE_TEST = (REPO / "examples/policy-authoring/license_test.rego").read_text(encoding="utf-8")
 
 LICENSE_THRESHOLDS = """  license:
     denied: [GPL-3.0, AGPL-3.0]
