@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +159,10 @@ def test_a_planted_control_decides_alike_on_a_real_opa(tmp_path: Path) -> None:
                     theirs = _decision(opa, policy, _facts(license))
                     for field in ("outcome", "violations", "missing_evidence"):
                         assert mine[field] == theirs[field], (license, name, field)
+            tested = subprocess.run(
+                ["opa", "test", str(policy)], capture_output=True, text=True, check=False
+            )
+            assert tested.returncode == 0 and "PASS: " in tested.stdout, tested.stdout
             gpl = _decision(embedded, policy, _facts("GPL-3.0"))
             assert _controls(gpl["violations"]) == {"MLG-LIC-001"}
         finally:
