@@ -39,7 +39,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("report",),
     ("pipeline",),
     ("monitoring",),
-    ("fleet", "invariants"),
+    ("fleet", "invariants", "authoring"),
     ("config",),
     ("cli", "api"),
     ("__main__", "package"),

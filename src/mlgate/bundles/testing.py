@@ -93,7 +93,7 @@ def run_tests(
     another module's tests); the cases run on the policy without any test module.
     ``run``: only the Rego tests (``package.test_name``) and cases (``name``) the
     regular expression finds, as ``opa test --run``."""
-    wanted = _pattern(run)
+    wanted = run_pattern(run)
     from mlgate.bundles.controls import bundle_controls
     from mlgate.engine.embedded import EmbeddedEngine
 
@@ -127,7 +127,7 @@ def _rego_test(engine: Engine, query: str) -> TestResult:
     return TestResult("rego", name, value is True, "" if value is True else f"got {value!r}")
 
 
-def _pattern(run: str | None) -> re.Pattern[str]:
+def run_pattern(run: str | None) -> re.Pattern[str]:
     try:
         return re.compile(run or "")
     except re.error as exc:

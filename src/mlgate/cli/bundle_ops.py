@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from mlgate.authoring.engine_parity import Parity, compare_engines, parse_engines
 from mlgate.bundles.case_update import update_cases
 from mlgate.cli.bundle import BUNDLE_ARG, Fmt, print_json
 from mlgate.cli.progress import ProgressBar
@@ -50,6 +51,12 @@ def test(
         help="After a deliberate policy change: rewrite the `expect` of every failing case "
         "to what the bundle now decides, and print the diff of each file.",
     ),
+    engines: str = typer.Option(
+        "embedded",
+        "--engines",
+        help="embedded, or embedded,opa: also decide every case with opa (on PATH) and run "
+        "the *_test.rego tests under opa test; any difference between the engines fails.",
+    ),
     fmt: Fmt = typer.Option(Fmt.TEXT, "--format", help="text | json"),
 ) -> None:
     """Run golden case files and the *_test.rego tests on the embedded engine.
@@ -62,6 +69,7 @@ def test(
     from mlgate.bundles.load import load_bundle
     from mlgate.bundles.testing import case_files, render_text, run_tests
 
+    names = parse_engines(engines)
     location = _default_bundle(bundle)
     if not cases and Path(location, "cases").is_dir():
         cases = [Path(location, "cases")]
@@ -85,6 +93,9 @@ def test(
             file=sys.stderr,
         )
         raise typer.Exit(1)
+    parity = None
+    if len(names) > 1:
+        parity = compare_engines(loaded, files, report.results, names, run=run)
     checked = None
     if invariants:
         from mlgate.invariants import case_seeds, check_invariants, registry_seeds
@@ -98,6 +109,7 @@ def test(
                 **({"uncovered_controls": report.uncovered} if coverage else {}),
                 **({"invariants": checked.to_json()} if checked is not None else {}),
                 **({"updated": [vars(done) for done in rewritten]} if update else {}),
+                **({"engines": vars(parity)} if parity is not None else {}),
             }
         )
     else:
@@ -110,7 +122,20 @@ def test(
             from mlgate.invariants import render_text as render_invariants
 
             print(render_invariants(checked), end="")
-    raise typer.Exit(1 if report.failed or (checked is not None and not checked.ok) else 0)
+    if parity is not None and fmt is Fmt.TEXT:
+        _print_parity(parity)
+    failed = report.failed or (checked is not None and not checked.ok)
+    raise typer.Exit(1 if failed or (parity is not None and parity.differences) else 0)
+
+
+def _print_parity(parity: Parity) -> None:
+    what = f"{parity.cases} case(s) and {parity.tests} Rego test(s)"
+    if not parity.differences:
+        print(f"engines {', '.join(parity.engines)}: {what} decided alike")
+        return
+    print(f"engines {', '.join(parity.engines)}: {len(parity.differences)} difference(s) in {what}")
+    for line in parity.differences:
+        print(f"  {line}")
 
 
 def lint(

@@ -1,0 +1,1 @@
+"""Tools for policy authors and reviewers, above the pipeline: engine parity."""
