@@ -74,10 +74,10 @@ def _rsa_key(root: Path) -> Path:
 
 
 def bench_build(root: Path, policies: int, data_mb: float) -> None:
-    from mlgate.bundles.build import build_files, write_archive
     from mlgate.bundles.jws import load_key
     from mlgate.bundles.sign import SigningOptions
     from mlgate.bundles.verify import verify_location
+    from mlgate.distribution.build import build_files, write_archive
 
     src = root / "big"
     for i in range(policies):
@@ -140,10 +140,10 @@ def _stricter(root: Path) -> Path:
 
 
 def bench_impact(root: Path, n: int) -> None:
-    from mlgate.bundles.impact import analyse
-    from mlgate.bundles.impact_sources import facts_dir_items
+    from mlgate.authoring.impact import analyse
+    from mlgate.authoring.impact_sources import facts_dir_items
     from mlgate.bundles.load import load_bundle
-    from mlgate.bundles.verdict import Item, Verdict, verdict_of
+    from mlgate.decisions.verdict import Item, Verdict, verdict_of
     from mlgate.engine.embedded import EmbeddedEngine
     from mlgate.facts.normalize import normalize
     from mlgate.resources import bundle_dir

@@ -28,6 +28,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             returncode=1,
         )
 
+
 # A bundle whose decision echoes the outcome the facts ask for: it lets the CLI
 # tests drive every exit code without depending on the shipped rules.
 ECHO_POLICY = """package mlgate

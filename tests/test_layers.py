@@ -39,13 +39,13 @@ LAYERS: list[tuple[str, ...]] = [
     ("report",),
     ("pipeline",),
     ("monitoring",),
-    ("fleet", "invariants", "authoring"),
+    ("fleet", "invariants", "authoring", "distribution"),
     ("config",),
     ("cli", "api"),
     ("__main__", "package"),
 ]
 BASE = {"errors", "exitcodes", "times", "canonical", "files", "secrets", "resources", "cache",
-        "_fastschema", "_jsonschema", "jcs", "version"}  # fmt: skip
+        "_fastschema", "_jsonschema", "jcs", "version", "tokens"}  # fmt: skip
 
 
 def layer_of(module: str) -> str:
@@ -60,42 +60,27 @@ RANK = {name: i for i, layer in enumerate(LAYERS) for name in layer}
 
 # The upward imports still to untangle (issue "Layers that hold"). Only shrinks.
 KNOWN: set[tuple[str, str]] = {
-    ("mlgate.bundles.impact", "mlgate.engine.embedded"),
-    ("mlgate.bundles.impact_sources", "mlgate.logstore.base"),
-    ("mlgate.bundles.impact_sources", "mlgate.logstore.open"),
-    ("mlgate.bundles.lint", "mlgate.engine._regorus"),
-    ("mlgate.bundles.lint", "mlgate.engine.builtins"),
-    ("mlgate.bundles.lint", "mlgate.engine.embedded"),
-    ("mlgate.bundles.push", "mlgate.engine.opa_rest"),
-    ("mlgate.bundles.syntax", "mlgate.engine._regorus"),
-    ("mlgate.bundles.testing", "mlgate.decisions.evaluate"),
-    ("mlgate.bundles.testing", "mlgate.engine.embedded"),
-    ("mlgate.bundles.verdict", "mlgate.engine.base"),
+    ("mlgate.bundles.skeleton", "mlgate.authoring.inspect"),
 }
 
 # Imports between mlgate modules placed inside a function, per importing module.
 DEFERRED_KNOWN: dict[str, int] = {
     "mlgate.approvals.record": 1,
     "mlgate.approvals.service": 2,
+    "mlgate.authoring.impact": 5,
+    "mlgate.authoring.impact_sources": 2,
+    "mlgate.authoring.lint": 7,
+    "mlgate.authoring.testing": 6,
+    "mlgate.authoring.yaml_versions": 1,
     "mlgate.bundles._yaml": 1,
-    "mlgate.bundles.build": 3,
-    "mlgate.bundles.catalog": 4,
     "mlgate.bundles.filehash": 1,
-    "mlgate.bundles.impact": 5,
-    "mlgate.bundles.impact_sources": 2,
-    "mlgate.bundles.lint": 7,
     "mlgate.bundles.load": 4,
     "mlgate.bundles.metadata": 1,
-    "mlgate.bundles.push": 3,
     "mlgate.bundles.remote": 1,
     "mlgate.bundles.sign": 1,
     "mlgate.bundles.skeleton": 2,
     "mlgate.bundles.source": 3,
-    "mlgate.bundles.syntax": 1,
-    "mlgate.bundles.testing": 6,
-    "mlgate.bundles.verdict": 3,
     "mlgate.bundles.verify": 3,
-    "mlgate.bundles.yaml_versions": 1,
     "mlgate.cli.approve": 18,
     "mlgate.cli.bundle": 18,
     "mlgate.cli.bundle_fleet": 15,
@@ -110,10 +95,15 @@ DEFERRED_KNOWN: dict[str, int] = {
     "mlgate.cli.report": 11,
     "mlgate.decisions.document": 2,
     "mlgate.decisions.evaluate": 4,
+    "mlgate.decisions.verdict": 3,
+    "mlgate.distribution.build": 3,
+    "mlgate.distribution.catalog": 4,
+    "mlgate.distribution.push": 3,
     "mlgate.engine.base": 1,
     "mlgate.engine.opa_conn": 2,
     "mlgate.engine.opa_rest": 1,
     "mlgate.engine.select": 3,
+    "mlgate.engine.syntax": 1,
     "mlgate.facts": 1,
     "mlgate.facts.adapters._mlflow_artifacts": 1,
     "mlgate.facts.adapters._modelcard": 1,

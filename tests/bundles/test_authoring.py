@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mlgate.bundles.case_update import new_expect
+from mlgate.authoring.case_update import new_expect
 from mlgate.cli.main import main
 from mlgate.resources import bundle_dir
 from tests.conftest import REPO

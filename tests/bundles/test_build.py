@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from mlgate.bundles.build import archive_bytes, build_files, write_archive
 from mlgate.bundles.jws import load_key
 from mlgate.bundles.load import load_bundle
 from mlgate.bundles.sign import SigningOptions
 from mlgate.bundles.verify import verify_location
 from mlgate.decisions.evaluate import decide
+from mlgate.distribution.build import archive_bytes, build_files, write_archive
 from mlgate.engine.embedded import EmbeddedEngine
 from mlgate.errors import BundleError
 from mlgate.facts.normalize import normalize

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from mlgate.bundles.build import archive_bytes
 from mlgate.cli.main import main
+from mlgate.distribution.build import archive_bytes
 from tests.conftest import REPO
 
 PASSING = REPO / "examples/credit-risk/passing.yaml"

@@ -20,11 +20,11 @@ from typing import Any
 import pytest
 import yaml
 
-from mlgate.bundles.composition import unread_rules
-from mlgate.bundles.findings import Finding
-from mlgate.bundles.lint import lint
+from mlgate.authoring.composition import unread_rules
+from mlgate.authoring.findings import Finding
+from mlgate.authoring.lint import lint
+from mlgate.authoring.testing import run_tests
 from mlgate.bundles.load import load_bundle
-from mlgate.bundles.testing import run_tests
 from mlgate.cli.main import main
 from mlgate.decisions.evaluate import decide
 from mlgate.engine.base import Engine

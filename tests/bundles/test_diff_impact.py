@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mlgate.bundles.diff import changes
-from mlgate.bundles.impact import analyse
-from mlgate.bundles.impact_sources import facts_dir_items
+from mlgate.authoring.diff import changes
+from mlgate.authoring.impact import analyse
+from mlgate.authoring.impact_sources import facts_dir_items
 from mlgate.bundles.load import load_bundle
 from mlgate.cli.main import main
 from mlgate.resources import bundle_dir

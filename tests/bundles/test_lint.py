@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from mlgate.bundles.findings import Finding
-from mlgate.bundles.lint import lint
+from mlgate.authoring.findings import Finding
+from mlgate.authoring.lint import lint
 from mlgate.bundles.load import load_bundle
 from mlgate.bundles.source import load
 from mlgate.resources import bundle_dir

@@ -18,17 +18,17 @@ from typing import Any
 import pytest
 import requests
 
-from mlgate.bundles.build import build_files, write_archive
-from mlgate.bundles.catalog import Catalog
 from mlgate.bundles.jws import load_key
 from mlgate.bundles.load import load_bundle
 from mlgate.bundles.model import Bundle
-from mlgate.bundles.push import push
-from mlgate.bundles.serve import make_server
 from mlgate.bundles.sign import SigningOptions
 from mlgate.bundles.verify import verify_location
 from mlgate.cli.main import main
 from mlgate.decisions.evaluate import decide, prepare_input
+from mlgate.distribution.build import build_files, write_archive
+from mlgate.distribution.bundle_serve import make_server
+from mlgate.distribution.catalog import Catalog
+from mlgate.distribution.push import push
 from mlgate.engine.embedded import EmbeddedEngine
 from mlgate.facts.normalize import normalize
 from tests.bundles.bundle_fixtures import KeyFiles, golden_cases, keys, policy_dir

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 import requests
 
-from mlgate.bundles.build import build_files, write_archive
-from mlgate.bundles.catalog import Catalog, Verification
 from mlgate.bundles.jws import load_key
-from mlgate.bundles.serve import etag_matches, make_server
 from mlgate.bundles.sign import SigningOptions
+from mlgate.bundles.trusted import Verification
+from mlgate.distribution.build import build_files, write_archive
+from mlgate.distribution.bundle_serve import etag_matches, make_server
+from mlgate.distribution.catalog import Catalog
 from mlgate.errors import BundleError
 from tests.bundles.bundle_fixtures import KeyFiles, keys, policy_dir
 

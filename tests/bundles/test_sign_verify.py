@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from mlgate.bundles.build import archive_bytes, build_files
 from mlgate.bundles.jws import b64url, load_key
 from mlgate.bundles.sign import SIGNATURES, SigningOptions
 from mlgate.bundles.verify import verify_files, verify_location
+from mlgate.distribution.build import archive_bytes, build_files
 from mlgate.errors import BundleError
 from tests.bundles.bundle_fixtures import KeyFiles, keys, policy_dir
 

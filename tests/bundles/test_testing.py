@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from mlgate.authoring.testing import case_files, rego_tests, run_tests
 from mlgate.bundles.load import load_bundle
-from mlgate.bundles.testing import case_files, rego_tests, run_tests
 from tests.bundles.bundle_fixtures import CASES_DIR, policy_dir
 
 __all__ = ["policy_dir"]

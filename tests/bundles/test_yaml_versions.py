@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from mlgate.bundles.lint import lint
+from mlgate.authoring.lint import lint
+from mlgate.authoring.yaml_versions import ambiguous_scalars, readings
 from mlgate.bundles.source import load
-from mlgate.bundles.yaml_versions import ambiguous_scalars, readings
 from mlgate.facts.load import parse_yaml_text
 
 

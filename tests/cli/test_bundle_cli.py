@@ -140,14 +140,53 @@ def test_inspect_json_lists_controls_thresholds_and_needed_facts(run: Run) -> No
     assert "MLG-PERF-001" in info["required_facts"]["/metrics"]
 
 
-def test_skeleton_is_a_valid_facts_document(run: Run, tmp_path: Path) -> None:
+def test_skeleton_is_a_facts_template_refused_until_filled_in(run: Run, tmp_path: Path) -> None:
+    """Issue 19: the template used to validate as it was (TODO, false, 0 and all)."""
     target = tmp_path / "facts.yaml"
     code, _, err = run("bundle", "skeleton", "rego", "--tier", "high", "-o", str(target))
     assert code == 0, err
     doc = yaml.safe_load(target.read_text())
-    assert validate(doc).errors == []
     assert doc["subject"]["risk_tier"] == "high"
     assert {m["name"] for m in doc["metrics"]} >= {"roc_auc"}
+    reasons = {p.reason.split(":")[0] for p in validate(doc).errors}
+    assert reasons <= {"still holds the template placeholder TODO", "is required"} | {
+        r for r in reasons if r.startswith("'TODO' is not one of")
+    }
+    assert "/subject/name: still holds the template placeholder TODO: fill it in" in [
+        str(p) for p in validate(doc).errors
+    ]
+    for command in (["facts", "validate", str(target)], ["check", "-f", str(target)]):
+        code, out, err = run(*command)
+        assert code == 2 and "still holds the template placeholder TODO" in err
+        assert not out.startswith(("PASS", "FAIL"))
+
+
+def _leaves(node: object, path: str = "") -> dict[str, object]:
+    if isinstance(node, dict):
+        return {
+            k: v for key, item in node.items() for k, v in _leaves(item, f"{path}/{key}").items()
+        }
+    if isinstance(node, list):
+        return {
+            k: v for i, item in enumerate(node) for k, v in _leaves(item, f"{path}/{i}").items()
+        }
+    return {path: node}
+
+
+def test_skeleton_for_a_release_gate_answers_nothing_it_does_not_know(run: Run) -> None:
+    """No monitoring section (check does not read it), no false and no 0: an unknown
+    answer is absent (missing evidence), a choice is TODO, a measurement null."""
+    code, out, _ = run("bundle", "skeleton", "rego", "--tier", "high", "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    assert "monitoring" not in doc and "MLG-MON" not in out
+    leaves = _leaves(doc)
+    assert [p for p, v in leaves.items() if v is False or (v == 0 and v is not None)] == []
+    assert leaves["/privacy/consent_basis/basis"] == "TODO"  # was 'consent': a pass
+    assert leaves["/change/previous_version"] == "TODO"  # was null: "a first release"
+    assert "passed" not in doc["lineage"]["leakage_checks"][0]  # was false: a violation
+    assert "findings" not in doc["privacy"]["pii_scan"]  # was 0: "none found"
+    assert leaves["/metrics/0/value"] is None
 
 
 def test_bundle_test_passes_on_the_shipped_bundle_and_reports_coverage(run: Run) -> None:

@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 
 from mlgate.canonical import canonical_json, digest
+from mlgate.distribution.log_serve import make_server
 from mlgate.logstore.chain import verify_rows
 from mlgate.logstore.errors import LogStoreError
 from mlgate.logstore.export import ExportFormat, export_lines
 from mlgate.logstore.mask import MaskRule, apply, configured_rules, parse_rules
 from mlgate.logstore.open import open_store
-from mlgate.logstore.serve import make_server
 
 FACTS = {
     "subject": {"name": "m", "version": "1", "owner": "Dana Q"},

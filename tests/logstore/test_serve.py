@@ -22,9 +22,9 @@ from typing import Any
 import pytest
 
 from mlgate.cli.main import main
+from mlgate.distribution.log_serve import LogServer, make_server
 from mlgate.logstore.chain import Row, verify_rows
 from mlgate.logstore.open import open_store
-from mlgate.logstore.serve import LogServer, make_server
 from tests.conftest import REPO
 from tests.logstore import pgserver
 from tests.logstore.conftest import run_sql

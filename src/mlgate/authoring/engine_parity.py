@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mlgate.bundles.testing import TestResult, run_pattern
+from mlgate.authoring.testing import TestResult, run_pattern
 from mlgate.decisions.evaluate import decide
 from mlgate.engine.embedded import EmbeddedEngine
 from mlgate.engine.opa_binary import OpaBinaryEngine, find_opa, write_bundle_dir

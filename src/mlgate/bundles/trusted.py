@@ -9,13 +9,22 @@ bundle stops the command (exit 2) before anything is decided.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from mlgate.bundles.catalog import Verification
 from mlgate.bundles.load import load_bundle
 from mlgate.bundles.model import Bundle
 from mlgate.bundles.verify import verify_location
 from mlgate.errors import BundleError
+
+
+@dataclass(frozen=True)
+class Verification:
+    key: Any  # a jws.Key
+    key_id: str = ""
+    scope: str = ""
+
 
 ENV_KEY = "MLGATE_VERIFICATION_KEY"
 ENV_KEY_ID = "MLGATE_VERIFICATION_KEY_ID"

@@ -66,8 +66,8 @@ def build(
     The bundle must load and every module parse before anything is written.
     Example: mlgate bundle build rego -o policy.tar.gz --signing-key key.pem --key-id gate-2026
     """
-    from mlgate.bundles.build import build_files, write_archive
     from mlgate.bundles.sign import SigningOptions
+    from mlgate.distribution.build import build_files, write_archive
 
     signing = None
     if signing_key is not None:
@@ -134,9 +134,9 @@ def inspect(
 
     Example: mlgate bundle inspect policy.tar.gz --format json
     """
-    from mlgate.bundles.inspect import describe, render_text
+    from mlgate.authoring.inspect import describe, render_text
     from mlgate.bundles.source import load
-    from mlgate.bundles.syntax import require_parsable
+    from mlgate.engine.syntax import require_parsable
 
     loaded, files = load(bundle)
     require_parsable(loaded.modules, loaded.source)  # what cannot load is not described
@@ -161,8 +161,8 @@ def skeleton(
     from mlgate.bundles.skeleton import render
     from mlgate.bundles.skeleton import skeleton as make
     from mlgate.bundles.source import load
-    from mlgate.bundles.syntax import require_parsable
     from mlgate.cli.output import emit
+    from mlgate.engine.syntax import require_parsable
     from mlgate.errors import UsageError
 
     if fmt not in ("yaml", "json"):

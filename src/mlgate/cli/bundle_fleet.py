@@ -7,9 +7,10 @@ from pathlib import Path
 
 import typer
 
-from mlgate.bundles.serve import DEFAULT_PORT, read_token
 from mlgate.cli.bundle import ALG_HELP, BUNDLE_ARG, KEY_ID_HELP, SCOPE_HELP, Fmt, print_json
 from mlgate.cli.opa_options import OPA_CA_CERT, OPA_CLIENT_CERT, OPA_CLIENT_KEY, OPA_TOKEN_FILE
+from mlgate.distribution.bundle_serve import DEFAULT_PORT
+from mlgate.tokens import read_token
 
 
 def serve(
@@ -39,10 +40,11 @@ def serve(
     Default port 8282 (log serve's is 8283).
     Example: mlgate bundle serve rego --signing-key key.pem --key-id gate --port 8282
     """
-    from mlgate.bundles.catalog import Catalog, Verification
-    from mlgate.bundles.serve import PREFIX, make_server, serve_forever
     from mlgate.bundles.sign import SigningOptions
+    from mlgate.bundles.trusted import Verification
     from mlgate.cli.bundle import key_from
+    from mlgate.distribution.bundle_serve import PREFIX, make_server, serve_forever
+    from mlgate.distribution.catalog import Catalog
     from mlgate.errors import InputError
 
     signing = (
@@ -97,8 +99,8 @@ def push(
     Example: mlgate bundle push policy.tar.gz --opa-url http://127.0.0.1:8181
     """
     from mlgate.bundles.load import load_bundle
-    from mlgate.bundles.push import push as run
     from mlgate.cli.bundle import key_from
+    from mlgate.distribution.push import push as run
     from mlgate.engine.base import check_timeout
     from mlgate.engine.opa_conn import OpaSettings
     from mlgate.errors import UsageError

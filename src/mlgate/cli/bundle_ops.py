@@ -9,8 +9,8 @@ from pathlib import Path
 
 import typer
 
+from mlgate.authoring.case_update import update_cases
 from mlgate.authoring.engine_parity import Parity, compare_engines, parse_engines
-from mlgate.bundles.case_update import update_cases
 from mlgate.cli.bundle import BUNDLE_ARG, Fmt, print_json
 from mlgate.cli.progress import ProgressBar
 from mlgate.errors import UsageError
@@ -66,8 +66,8 @@ def test(
     cases rewritten count as passing.
     Example: mlgate bundle test rego --cases tests/cases --coverage --invariants
     """
+    from mlgate.authoring.testing import case_files, render_text, run_tests
     from mlgate.bundles.load import load_bundle
-    from mlgate.bundles.testing import case_files, render_text, run_tests
 
     names = parse_engines(engines)
     location = _default_bundle(bundle)
@@ -150,8 +150,8 @@ def lint(
     Exit 0 when clean, 1 with findings (errors; warnings too with --strict).
     Example: mlgate bundle lint rego --strict
     """
-    from mlgate.bundles.findings import render_text
-    from mlgate.bundles.lint import lint as run
+    from mlgate.authoring.findings import render_text
+    from mlgate.authoring.lint import lint as run
     from mlgate.bundles.source import load
 
     loaded, read = load(_default_bundle(bundle))
@@ -191,10 +191,10 @@ def diff(
 
     Example: mlgate bundle diff policy-v12.tar.gz rego --facts-dir facts/
     """
-    from mlgate.bundles.diff import changes
-    from mlgate.bundles.diff_text import render_diff
+    from mlgate.authoring.diff import changes
+    from mlgate.authoring.diff_text import render_diff
     from mlgate.bundles.load import load_bundle
-    from mlgate.bundles.syntax import require_parsable
+    from mlgate.engine.syntax import require_parsable
 
     if facts_dir is not None and decisions is not None:
         raise UsageError("give --facts-dir or --decisions, not both")
@@ -206,8 +206,8 @@ def diff(
     report = None
     skipped: list[str] = []
     if facts_dir is not None or decisions is not None:
-        from mlgate.bundles.impact import analyse
-        from mlgate.bundles.impact_sources import facts_dir_items, log_items
+        from mlgate.authoring.impact import analyse
+        from mlgate.authoring.impact_sources import facts_dir_items, log_items
 
         if facts_dir is not None:
             items = facts_dir_items(facts_dir)

@@ -9,9 +9,8 @@ from typing import Any
 
 import typer
 
-from mlgate.bundles.catalog import Verification
 from mlgate.bundles.jws import load_key
-from mlgate.bundles.trusted import ENV_KEY, ENV_KEY_ID
+from mlgate.bundles.trusted import ENV_KEY, ENV_KEY_ID, Verification
 from mlgate.errors import UsageError
 
 BUNDLE = typer.Option(

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from mlgate.bundles.serve import read_token
+from mlgate.distribution.log_serve import DEFAULT_PORT, is_loopback, make_server, run
 from mlgate.errors import UsageError
 from mlgate.logstore.export import ExportFormat
 from mlgate.logstore.open import open_store
-from mlgate.logstore.serve import DEFAULT_PORT, is_loopback, make_server, run
+from mlgate.tokens import read_token
 
 if TYPE_CHECKING:
     from mlgate.logstore.base import Query

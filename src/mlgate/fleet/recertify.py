@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mlgate.bundles.verdict import Verdict
+from mlgate.decisions.verdict import Verdict
 from mlgate.engine.select import EngineOptions, open_engine
 from mlgate.errors import BundleError, UsageError
 

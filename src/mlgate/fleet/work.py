@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from mlgate.bundles.verdict import Verdict
+from mlgate.decisions.verdict import Verdict
 from mlgate.engine.select import EngineOptions, open_engine
 from mlgate.errors import MlgateError
 

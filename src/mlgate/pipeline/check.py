@@ -40,7 +40,7 @@ from mlgate.logstore.open import open_store
 from mlgate.resources import bundle_dir
 
 if TYPE_CHECKING:
-    from mlgate.bundles.catalog import Verification
+    from mlgate.bundles.trusted import Verification
     from mlgate.engine.base import Engine
 
 

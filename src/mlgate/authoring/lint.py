@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from mlgate.bundles.composition import entry_points, unread_rules
-from mlgate.bundles.findings import Finding, error, located, warning
+from mlgate.authoring.composition import entry_points, unread_rules
+from mlgate.authoring.findings import Finding, error, located, warning
 from mlgate.bundles.thresholds import thresholds_root, tiers_at
 from mlgate.errors import BundleError, MlgateError
 
@@ -44,7 +44,7 @@ _WALL_CLOCK = re.compile(r"\btime\.now_ns\s*\(")
 def lint(bundle: Bundle, files: Mapping[str, bytes] | None = None) -> list[Finding]:
     """Every finding, sorted by file and line; ``files`` are the bundle's raw files."""
     from mlgate.bundles.metadata import read_annotations
-    from mlgate.bundles.syntax import syntax_errors
+    from mlgate.engine.syntax import syntax_errors
 
     modules = {**bundle.modules, **bundle.test_modules}
     findings = [located("error", "syntax", line) for line in syntax_errors(modules)]
@@ -66,7 +66,7 @@ def lint(bundle: Bundle, files: Mapping[str, bytes] | None = None) -> list[Findi
 
 
 def _yaml_versions(files: Mapping[str, bytes]) -> list[Finding]:
-    from mlgate.bundles.yaml_versions import ambiguous_scalars
+    from mlgate.authoring.yaml_versions import ambiguous_scalars
 
     return [
         error("yaml-version", found.message(), path, found.line)

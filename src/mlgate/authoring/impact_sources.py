@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mlgate.bundles.verdict import Item, Verdict
+from mlgate.decisions.verdict import Item, Verdict
 from mlgate.errors import InputError
 
 _SUFFIXES = (".json", ".yaml", ".yml")

@@ -59,7 +59,7 @@ def build_files(
     source: Path, *, revision: str | None = None, signing: SigningOptions | None = None
 ) -> Built:
     """The files of the bundle built from ``source`` (checked, optionally signed)."""
-    from mlgate.bundles.syntax import require_parsable
+    from mlgate.engine.syntax import require_parsable
 
     files = read_directory(source)
     files.pop(SIGNATURES, None)  # a stale signature is never carried over

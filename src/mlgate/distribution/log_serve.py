@@ -3,7 +3,7 @@
 OPA's decision-log plugin POSTs a gzip-compressed JSON array of events to
 ``/logs`` (exactly that path, a query string allowed). Each upload is appended
 as one batch, in one transaction: all its events or none (what a body must be:
-``mlgate.logstore.upload``). With a token, a request without ``Authorization:
+``mlgate.distribution.log_upload``). With a token, a request without ``Authorization:
 Bearer <token>`` gets 401 and nothing is stored.
 
 Connections are served concurrently, each in its own thread, and each is
@@ -39,10 +39,10 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
-from mlgate.bundles.serve import bearer_matches
+from mlgate.distribution.log_upload import MAX_BODY_BYTES, TooLarge, UploadError, parse_upload
 from mlgate.logstore.entry import opa_entry
 from mlgate.logstore.errors import LogStoreError
-from mlgate.logstore.upload import MAX_BODY_BYTES, TooLarge, UploadError, parse_upload
+from mlgate.tokens import bearer_matches
 
 if TYPE_CHECKING:
     from mlgate.logstore.base import LogStore

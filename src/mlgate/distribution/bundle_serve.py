@@ -14,54 +14,23 @@ when a verification key is given, and have manifest roots that overlap no
 other served bundle's. Sources are re-read when their files change; a
 change that fails a check is refused and the last good bundle stays served.
 Binds 127.0.0.1 unless told otherwise; with a token, every bundle request
-needs ``Authorization: Bearer <token>``. ``read_token`` and ``bearer_matches``
-are shared with ``mlgate log serve``.
+needs ``Authorization: Bearer <token>`` (``mlgate.tokens``, shared with ``log serve``).
 """
 
 from __future__ import annotations
 
-import hmac
 import json
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mlgate.errors import InputError
+from mlgate.tokens import bearer_matches
 
 if TYPE_CHECKING:
-    from mlgate.bundles.catalog import Catalog
+    from mlgate.distribution.catalog import Catalog
 
 PREFIX = "/bundles"
 DEFAULT_PORT = 8282  # ``mlgate log serve`` has 8283, OPA itself 8181
-
-
-def read_token(path: Path) -> str:
-    """The bearer token held in ``path`` (surrounding whitespace dropped). ``InputError``
-    when it cannot be read, is not UTF-8, is empty (that would turn authentication off)
-    or holds a character a client cannot send in an ``Authorization`` header."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read token ({exc.strerror or exc})") from None
-    try:
-        token = data.decode("utf-8").strip()
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: the token is not UTF-8 text (byte {exc.start})") from None
-    if not token:
-        raise InputError(f"{path}: the token is empty")
-    if not all(" " <= c <= "~" for c in token):
-        raise InputError(
-            f"{path}: the token holds a control or non-ASCII character; "
-            "an Authorization header cannot carry it"
-        )
-    return token
-
-
-def bearer_matches(header: str | None, token: str) -> bool:
-    """``header`` (``Authorization``) is ``Bearer <token>``, compared in constant time."""
-    given = (header or "").encode("utf-8", "surrogateescape")
-    return hmac.compare_digest(given, f"Bearer {token}".encode())
 
 
 def make_server(catalog: Catalog, host: str, port: int, token: str = "") -> ThreadingHTTPServer:

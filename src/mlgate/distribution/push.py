@@ -52,8 +52,8 @@ def push(
     ``connection`` (CA bundle, client certificate, token, retries) as for ``check``;
     without one, a token from ``token`` or ``$MLGATE_OPA_TOKEN``."""
     from mlgate.bundles.entry import require_entry_point
-    from mlgate.bundles.syntax import require_parsable
     from mlgate.engine.opa_rest import OpaRestEngine
+    from mlgate.engine.syntax import require_parsable
 
     require_entry_point(bundle)
     require_parsable(bundle.modules, bundle.source)  # before OPA is touched

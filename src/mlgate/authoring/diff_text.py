@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from mlgate.bundles.diff import BundleChanges
-    from mlgate.bundles.impact import ImpactReport
+    from mlgate.authoring.diff import BundleChanges
+    from mlgate.authoring.impact import ImpactReport
 
 _TITLES = {
     "manifest": "Manifest",

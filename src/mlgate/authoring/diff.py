@@ -13,8 +13,8 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from mlgate.authoring.inspect import thresholds_of, waivers_of
 from mlgate.bundles.controls import bundle_controls
-from mlgate.bundles.inspect import thresholds_of, waivers_of
 
 if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle

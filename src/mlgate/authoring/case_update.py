@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from mlgate.bundles.testing import TestResult
+from mlgate.authoring.testing import TestResult
 from mlgate.errors import InputError
 from mlgate.facts.load import load_document
 

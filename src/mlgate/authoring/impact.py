@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mlgate.bundles.verdict import Item, Verdict, verdict_of
+from mlgate.decisions.verdict import Item, Verdict, verdict_of
 from mlgate.errors import EngineError, MlgateError
 
 if TYPE_CHECKING:

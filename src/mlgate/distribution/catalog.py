@@ -24,16 +24,10 @@ from typing import Any
 from mlgate.bundles.archive import read_tarball
 from mlgate.bundles.load import bundle_from_files
 from mlgate.bundles.sign import SIGNATURES, SigningOptions
+from mlgate.bundles.trusted import Verification
 from mlgate.errors import BundleError, MlgateError
 
 _SKIP = frozenset({".git", "__pycache__", ".venv", "node_modules"})
-
-
-@dataclass(frozen=True)
-class Verification:
-    key: Any  # a jws.Key
-    key_id: str = ""
-    scope: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,7 +127,7 @@ class Catalog:
         return self._checked_bundle(path.name, body, read_tarball(path), str(path))
 
     def _source(self, path: Path) -> Published:
-        from mlgate.bundles.build import archive_bytes, build_files
+        from mlgate.distribution.build import archive_bytes, build_files
 
         built = build_files(path, signing=self.signing)
         name = f"{path.resolve().name}.tar.gz"

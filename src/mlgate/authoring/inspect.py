@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from mlgate.bundles.controls import controls_of
 from mlgate.bundles.metadata import read_annotations
-from mlgate.bundles.reach import package_of
+from mlgate.bundles.reach import package_of, reachable_packages
 from mlgate.bundles.sign import SIGNATURES
 from mlgate.bundles.thresholds import tiers_at
 
@@ -34,10 +34,14 @@ def waivers_of(bundle: Bundle) -> list[Any]:
     return found if isinstance(found, list) else []
 
 
-def required_facts(bundle: Bundle) -> dict[str, list[str]]:
-    """Facts pointer → the control ids whose rules need it, sorted by pointer."""
+def required_facts(bundle: Bundle, entry_point: str | None = None) -> dict[str, list[str]]:
+    """Facts pointer → the control ids whose rules need it, sorted by pointer; with
+    ``entry_point``, only the rules of the packages that decision reaches."""
     needs: dict[str, set[str]] = {}
+    reached = reachable_packages(bundle.modules, entry_point) if entry_point else None
     for a in read_annotations(bundle.modules):
+        if reached is not None and a.package not in reached:
+            continue
         for pointer in a.requires:
             needs.setdefault(pointer, set()).update([a.control_id] if a.control_id else [])
     return {p: sorted(needs[p]) for p in sorted(needs)}
