@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from mlgate.bundles.inspect import required_facts, thresholds_of
+from mlgate.authoring.inspect import required_facts, thresholds_of
 
 if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle
