@@ -6,6 +6,7 @@ this test fails rather than skips, unless ``MLGATE_SKIP_BROWSER=1``.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -15,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from mlgate.decisions.model import Decision
 from mlgate.report.html import HtmlFormatter
 from mlgate.report.svg import num
+from tests.conftest import REPO
 from tests.report.conftest import FAILING
 
 FLAGS = (
@@ -142,10 +145,34 @@ def test_report_loads_in_chromium_and_shows_the_decisions_numbers(
 
     assert statuses == {
         s: Counter(c["status"] for c in doc["details"]["controls"]).get(s, 0)
-        for s in ("fail", "missing_evidence", "approval_required", "waived", "pass")
-    }
+        for s in ("fail", "missing_evidence", "waived", "pass")
+    } | {"approval_required": len(doc["required_approvals"])}
     rows = [a for _, a in dom.elements if a.get("class") == "violation"]
     assert len(rows) == len(doc["violations"])
+
+
+def test_the_approvals_chip_counts_the_roles_outstanding(
+    decide: Callable[..., dict[str, Any]], tmp_path: Path
+) -> None:
+    """Issue 19: two roles outstanding read "1 approval required" (one control)."""
+    case = yaml.safe_load(
+        (REPO / "tests/cases/approvals_high_tier_none_given_needs_all_roles.yaml").read_text()
+    )
+    facts = tmp_path / "facts.json"
+    facts.write_text(json.dumps(case["facts"]), encoding="utf-8")
+    doc = decide(str(facts))
+    roles = len(doc["required_approvals"])
+    assert roles >= 2
+    page = tmp_path / "report.html"
+    page.write_text(HtmlFormatter().render(Decision(doc)), encoding="utf-8")
+    shot = tmp_path / "report.png"
+    done = browse(page, tmp_path, "--window-size=1200,1600", f"--screenshot={shot}")
+    assert done.returncode == 0 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    dumped = browse(page, tmp_path, "--dump-dom")
+    assert dumped.returncode == 0, dumped.stderr[-2000:]
+    statuses = {a["data-status"]: int(n) for a, n in _status_counts(dumped.stdout)}
+    assert statuses["approval_required"] == roles
+    assert f'class="count">{roles}</b>approvals required' in dumped.stdout
 
 
 def _status_counts(page: str) -> list[tuple[dict[str, str], str]]:

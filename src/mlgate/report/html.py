@@ -57,13 +57,18 @@ def _header(decision: Decision) -> str:
     )
 
 
-def _counts(controls: list[dict[str, Any]]) -> str:
+def _counts(decision: Decision, controls: list[dict[str, Any]]) -> str:
+    """One chip per status: how many controls are in it, except the approvals chip, which
+    counts the roles whose sign-off is outstanding (as the text verdict does)."""
     items = []
     for status in _ORDER:
-        n = sum(1 for c in controls if c.get("status") == status)
-        items.append(
-            f'<li><b data-status="{status}" class="count">{n}</b>{e(view.STATUS[status])}</li>'
-        )
+        if status == "approval_required":
+            n = len(decision.required_approvals)
+            label = "approval required" if n == 1 else "approvals required"
+        else:
+            n = sum(1 for c in controls if c.get("status") == status)
+            label = view.STATUS[status]
+        items.append(f'<li><b data-status="{status}" class="count">{n}</b>{e(label)}</li>')
     return f'<ul class="counts" id="status-counts">{"".join(items)}</ul>'
 
 
@@ -105,7 +110,7 @@ class HtmlFormatter:
         body = "\n".join(
             [
                 _header(decision),
-                _counts(controls),
+                _counts(decision, controls),
                 findings_section(decision),
                 approvals_section(decision),
                 _families(decision, controls),
