@@ -1,11 +1,17 @@
 """``mlgate bundle skeleton``: a facts template for what a bundle needs.
 
-The template holds every facts path a METADATA ``custom.requires`` names,
-shaped by the facts schema (objects, one example item per list, required
-fields), with placeholders to replace: ``TODO`` for text, ``null`` for a
-measurement (``null`` is "not measured": the gate reports missing evidence
-until it is filled). Metrics and fairness entries are listed by the names
-the thresholds of the tier (or of every tier) compare.
+The template holds every facts path a METADATA ``custom.requires`` of the
+release decision (``data.mlgate.decision``: not the monitoring controls, which
+``mlgate monitor`` fills from its series) names, shaped by the facts schema
+(objects, one example item per list, required fields). Nothing unknown is
+written as an answer: ``TODO`` stands for text and for a choice (an enum such
+as a consent basis or a dataset role), ``null`` for a measurement ("not
+measured": missing evidence until it is filled), and a yes/no or a count
+(``passed``, ``performed``, ``findings``) is left out, absent, not ``false`` or
+``0``, which the gate would read as a failed check or as none found. A document
+that still holds ``TODO`` is refused by ``facts validate`` and ``check``.
+Metrics and fairness entries are listed by the names the thresholds of the tier
+(or of every tier) compare.
 """
 
 from __future__ import annotations
@@ -14,12 +20,15 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from mlgate.authoring.inspect import required_facts, thresholds_of
+from mlgate.bundles.entry import DECISION_QUERY
+from mlgate.facts.placeholder import PLACEHOLDER
 
 if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle
 
-TODO = "TODO"
+TODO = PLACEHOLDER
 _TIMESTAMP = "2026-01-01T00:00:00Z"
+_ABSENT = object()  # a value the template leaves out
 
 
 def skeleton(bundle: Bundle, tier: str | None = None) -> tuple[dict[str, Any], list[str]]:
@@ -40,7 +49,7 @@ def skeleton(bundle: Bundle, tier: str | None = None) -> tuple[dict[str, Any], l
     doc: dict[str, Any] = {"apiVersion": "mlgate/v1", "kind": "ModelFacts"}
     doc["subject"] = _value(schema, schema["properties"]["subject"])
     doc["subject"]["risk_tier"] = tier or TODO
-    needs = required_facts(bundle)
+    needs = required_facts(bundle, DECISION_QUERY)
     for pointer in needs:
         _ensure(doc, schema, [p for p in pointer.split("/") if p])
     names = _threshold_names(bundle, tier)
@@ -65,7 +74,12 @@ def render(doc: dict[str, Any], comments: list[str], fmt: str, source: str) -> s
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     import yaml
 
-    head = [f"# Facts template for {source}: replace every TODO and null.", "#"]
+    head = [
+        f"# Facts template for {source}: replace every TODO (a document that still holds",
+        "# one is refused) and every null (a measurement not made is missing evidence);",
+        "# state the yes/no answers and counts the template leaves out (absent until given).",
+        "#",
+    ]
     head += [f"#   {line}" for line in comments]
     body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
     return "\n".join(head) + "\n" + body
@@ -89,7 +103,10 @@ def _ensure(doc: dict[str, Any], schema: dict[str, Any], parts: list[str]) -> No
         if not isinstance(node, dict):
             return
         if part not in node:
-            node[part] = _value(schema, child)
+            value = _value(schema, child)
+            if value is _ABSENT:
+                return
+            node[part] = value
         node, spec = node[part], child
 
 
@@ -98,26 +115,29 @@ def _value(schema: dict[str, Any], spec: dict[str, Any]) -> Any:
     if "const" in spec:
         return spec["const"]
     if "enum" in spec:
-        return spec["enum"][0]
+        return TODO  # a choice nobody made yet is no answer
     kind = spec.get("type")
     kinds = kind if isinstance(kind, list) else [kind]
     if "object" in kinds:
-        return {
+        values = {
             name: _value(schema, spec["properties"].get(name, {}))
             for name in spec.get("required", [])
         }
+        return {name: value for name, value in values.items() if value is not _ABSENT}
     if "array" in kinds:
         item = _resolve(schema, spec.get("items", {}))
-        return [_value(schema, item)] if item.get("type") == "object" else []
-    if "null" in kinds or "number" in kinds:
-        return None
-    if "boolean" in kinds:
-        return False
-    if "integer" in kinds:
-        return 0
+        if item.get("type") == "object":
+            return [_value(schema, item)]
+        return [TODO] if "string" in str(item.get("type")) else []
+    if "number" in kinds and "null" in kinds:
+        return None  # a measurement not made: missing evidence
+    if {"boolean", "integer", "number"} & set(kinds):
+        return _ABSENT  # not false, not 0: absent until someone states it
     if "pattern" in spec and "T" in str(spec.get("description", "")):
         return _TIMESTAMP
-    return TODO
+    if "string" in kinds:
+        return TODO  # also where null would mean something (no previous version)
+    return None
 
 
 def _threshold_names(bundle: Bundle, tier: str | None) -> dict[str, list[str]]:

@@ -9,7 +9,8 @@ reason, sorted by pointer with array indices in numeric order::
 
 Beyond the schema: canonical metric values outside their registry range,
 NaN/Infinity anywhere, and timestamps that match the pattern but are not real
-dates (``2026-02-30T00:00:00Z``). Unknown sections, fields and metric names are
+dates (``2026-02-30T00:00:00Z``), and a template's ``TODO`` left in place
+(``facts.placeholder``). Unknown sections, fields and metric names are
 warnings (``facts.unknown``).
 """
 
@@ -28,6 +29,7 @@ from mlgate.canonical import show
 from mlgate.facts.identity import identity_problem, people
 from mlgate.facts.metrics import MetricSpec, lookup
 from mlgate.facts.normalize import beyond_float, degradation, finite_number
+from mlgate.facts.placeholder import PLACEHOLDER, placeholders
 from mlgate.facts.unknown import unknown_names
 from mlgate.resources import load_schema
 
@@ -82,6 +84,7 @@ def validate(doc: Any, *, partial: bool = False) -> Report:
     problems.update(_out_of_range(doc))
     problems.update(_inconsistent(doc))
     problems.update(_look_alike_names(doc))
+    problems.update(_unfilled(doc))
     return Report(sorted(problems, key=_sort_key), unknown_names(doc))
 
 
@@ -301,6 +304,14 @@ def _digits(number: int) -> str:
     """A huge integer by its size, never its hundreds of digits (``str`` refuses over 4300)."""
     digits = int(abs(number).bit_length() * 0.30103) + 1
     return f"{'a negative' if number < 0 else 'an'} integer of about {digits} digits"
+
+
+def _unfilled(doc: Any) -> Iterator[Problem]:
+    """A template (``bundle skeleton``) value nobody replaced: never decided on."""
+    for path in placeholders(doc):
+        yield Problem(
+            pointer(path), f"still holds the template placeholder {PLACEHOLDER}: fill it in"
+        )
 
 
 def _look_alike_names(doc: Any) -> Iterator[Problem]:
