@@ -45,7 +45,8 @@ CASES = REPO / "tests/cases"
 
 
 def _bundle(location: str) -> Any:
-    from mlgate.bundles.load import bundle_from_files, load_bundle
+    from mlgate.bundles.load import load_bundle
+    from mlgate.bundles.parse import bundle_from_files
 
     if not location.startswith("git:"):
         return load_bundle(location)

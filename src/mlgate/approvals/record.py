@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from mlgate.approvals.errors import ApprovalError
@@ -161,8 +162,6 @@ def check_payload(payload: Any, where: str) -> dict[str, Any]:
             )
     for key in ("at", "expires_at"):
         if key in payload:
-            from mlgate.approvals.verify import time_problem
-
             problem = time_problem(payload[key])
             if problem:
                 raise ApprovalError(f"{where}: {key} {payload[key]!r} {problem}")
@@ -180,3 +179,24 @@ def to_fact(record: dict[str, Any], ref: str) -> dict[str, Any]:
         source["imported_from"] = p["source"]
     fact["source"] = source
     return fact
+
+
+LATEST = datetime(2262, 1, 1, tzinfo=UTC)  # a policy reads times as int64 nanoseconds
+
+
+def time_problem(text: str) -> str | None:
+    """Why ``text`` is no time an approval may carry, or ``None``."""
+    when = parse_time(text)
+    if when is None:
+        return "is not an RFC 3339 time with a zone"
+    if when >= LATEST:
+        return "is after 2261 (beyond the nanosecond times a policy reads)"
+    return None
+
+
+def parse_time(text: str) -> datetime | None:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return value if value.tzinfo else None

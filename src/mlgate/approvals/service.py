@@ -14,16 +14,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mlgate.approvals.errors import ApprovalError
-from mlgate.approvals.keys import load_private_key, public_key_text
+from mlgate.approvals.keys import PREFIX, load_private_key, public_key_text
 from mlgate.approvals.principals import IMPORTER_ROLE, Principals
-from mlgate.approvals.record import Binding, new_payload, parse_record, sign_payload
-from mlgate.approvals.verify import (
+from mlgate.approvals.record import (
     LATEST,
-    binding_problem,
-    expiry_problem,
+    Binding,
+    new_payload,
+    parse_record,
     parse_time,
-    trust_problem,
+    sign_payload,
 )
+from mlgate.approvals.verify import binding_problem, expiry_problem, trust_problem
 from mlgate.facts.identity import same_person
 from mlgate.facts.normalize import fold
 from mlgate.logstore.entry import approval_entry
@@ -152,8 +153,6 @@ def _refuse_author(logged: dict[str, Any], principal: str) -> None:
 
 def _public_text(raw: bytes) -> str:
     import base64
-
-    from mlgate.approvals.keys import PREFIX
 
     return PREFIX + base64.b64encode(raw).decode("ascii")
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from mlgate.approvals.keys import verify
 from mlgate.approvals.principals import IMPORTER_ROLE, Principals
-from mlgate.approvals.record import Binding, signed_bytes, to_fact
+from mlgate.approvals.record import Binding, parse_time, signed_bytes, to_fact
 from mlgate.logstore.lookup import Stored
 
 
@@ -64,27 +64,6 @@ def expiry_problem(payload: dict[str, Any], now: datetime) -> str | None:
     if when is None:
         return f"expires_at {expires!r} is not an RFC 3339 time"
     return f"expired at {expires}" if when <= now else None
-
-
-LATEST = datetime(2262, 1, 1, tzinfo=UTC)  # a policy reads times as int64 nanoseconds
-
-
-def time_problem(text: str) -> str | None:
-    """Why ``text`` is no time an approval may carry, or ``None``."""
-    when = parse_time(text)
-    if when is None:
-        return "is not an RFC 3339 time with a zone"
-    if when >= LATEST:
-        return "is after 2261 (beyond the nanosecond times a policy reads)"
-    return None
-
-
-def parse_time(text: str) -> datetime | None:
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return value if value.tzinfo else None
 
 
 def _short(digest: str) -> str:

@@ -32,7 +32,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from mlgate.decisions.verdict import Item, Verdict, verdict_of
-from mlgate.errors import EngineError, MlgateError
+from mlgate.engine.embedded import EmbeddedEngine
+from mlgate.errors import EngineError, FactsValidationError, MlgateError
+from mlgate.facts.normalize import normalize
+from mlgate.facts.validate import validate
+from mlgate.times import now_rfc3339 as utc_now
 
 if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle
@@ -93,7 +97,6 @@ def analyse(
 ) -> ImpactReport:
     """Evaluate every item under both bundles; ``jobs=0`` uses every core.
     ``progress`` is called with the number of documents done so far, chunk by chunk."""
-    from mlgate.times import now_rfc3339 as utc_now
 
     if old.digest == new.digest:  # the same files decide the same way
         return ImpactReport(0, [], [], identical=True)
@@ -144,7 +147,6 @@ def _parallel(
 
 
 def _init(old: Bundle, new: Bundle, now: str) -> None:
-    from mlgate.engine.embedded import EmbeddedEngine
 
     _close()
     _STATE["now"], _STATE["old_digest"] = now, old.digest
@@ -170,7 +172,6 @@ def _run_chunk(chunk: list[Item]) -> list[Result]:
 
 
 def _evaluate(item: Item) -> Result:
-    from mlgate.facts.normalize import normalize
 
     raw = item.facts()
     try:
@@ -196,8 +197,6 @@ def _evaluate(item: Item) -> Result:
 
 
 def _require_valid(item: Item, raw: dict[str, Any]) -> None:
-    from mlgate.errors import FactsValidationError
-    from mlgate.facts.validate import validate
 
     if item.logged_digest:  # logged facts were validated when they were decided on
         return

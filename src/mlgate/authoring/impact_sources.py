@@ -14,6 +14,8 @@ from typing import Any
 
 from mlgate.decisions.verdict import Item, Verdict
 from mlgate.errors import InputError
+from mlgate.logstore.base import Query
+from mlgate.logstore.open import open_store
 
 _SUFFIXES = (".json", ".yaml", ".yml")
 
@@ -29,8 +31,6 @@ def facts_dir_items(directory: Path) -> list[Item]:
 
 def log_items(location: str | None) -> tuple[list[Item], list[str]]:
     """The latest decision per model version: ``(items, skipped decision ids)``."""
-    from mlgate.logstore.base import Query
-    from mlgate.logstore.open import open_store
 
     latest: dict[tuple[str, str], dict[str, Any]] = {}
     with open_store(location, create=False) as store, store.snapshot():

@@ -28,7 +28,14 @@ import yaml
 
 from mlgate.authoring.composition import entry_points, unread_rules
 from mlgate.authoring.findings import Finding, error, located, warning
+from mlgate.authoring.yaml_versions import ambiguous_scalars
+from mlgate.bundles.entry import require_entry_point
+from mlgate.bundles.metadata import read_annotations
 from mlgate.bundles.thresholds import thresholds_root, tiers_at
+from mlgate.engine import _regorus
+from mlgate.engine.builtins import scan_calls
+from mlgate.engine.embedded import accepted_deviations
+from mlgate.engine.syntax import syntax_errors
 from mlgate.errors import BundleError, MlgateError
 
 if TYPE_CHECKING:
@@ -43,8 +50,6 @@ _WALL_CLOCK = re.compile(r"\btime\.now_ns\s*\(")
 
 def lint(bundle: Bundle, files: Mapping[str, bytes] | None = None) -> list[Finding]:
     """Every finding, sorted by file and line; ``files`` are the bundle's raw files."""
-    from mlgate.bundles.metadata import read_annotations
-    from mlgate.engine.syntax import syntax_errors
 
     modules = {**bundle.modules, **bundle.test_modules}
     findings = [located("error", "syntax", line) for line in syntax_errors(modules)]
@@ -66,7 +71,6 @@ def lint(bundle: Bundle, files: Mapping[str, bytes] | None = None) -> list[Findi
 
 
 def _yaml_versions(files: Mapping[str, bytes]) -> list[Finding]:
-    from mlgate.authoring.yaml_versions import ambiguous_scalars
 
     return [
         error("yaml-version", found.message(), path, found.line)
@@ -179,7 +183,6 @@ def _wall_clock(bundle: Bundle) -> list[Finding]:
 
 
 def _entry_point(bundle: Bundle) -> list[Finding]:
-    from mlgate.bundles.entry import require_entry_point
 
     try:
         require_entry_point(bundle)
@@ -207,9 +210,6 @@ def _unread(bundle: Bundle) -> list[Finding]:
 
 
 def _builtins(bundle: Bundle) -> list[Finding]:
-    from mlgate.engine import _regorus
-    from mlgate.engine.builtins import scan_calls
-    from mlgate.engine.embedded import accepted_deviations
 
     try:
         engine = _regorus.new_engine({**bundle.modules, **bundle.test_modules}, "{}")

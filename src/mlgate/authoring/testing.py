@@ -19,8 +19,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mlgate.bundles.controls import bundle_controls
 from mlgate.bundles.reach import package_of
+from mlgate.decisions.evaluate import decide
+from mlgate.engine.embedded import EmbeddedEngine
 from mlgate.errors import InputError, MlgateError, UsageError
+from mlgate.facts.load import load_document
+from mlgate.facts.normalize import normalize
+from mlgate.facts.validate import validate
 
 if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle
@@ -94,8 +100,6 @@ def run_tests(
     ``run``: only the Rego tests (``package.test_name``) and cases (``name``) the
     regular expression finds, as ``opa test --run``."""
     wanted = run_pattern(run)
-    from mlgate.bundles.controls import bundle_controls
-    from mlgate.engine.embedded import EmbeddedEngine
 
     results: list[TestResult] = []
     exercised: set[str] = set()
@@ -137,10 +141,6 @@ def run_pattern(run: str | None) -> re.Pattern[str]:
 def _case(
     engine: Engine, bundle: Bundle, path: Path, wanted: re.Pattern[str]
 ) -> tuple[TestResult | None, set[str]]:
-    from mlgate.decisions.evaluate import decide
-    from mlgate.facts.load import load_document
-    from mlgate.facts.normalize import normalize
-    from mlgate.facts.validate import validate
 
     case = load_document(path)
     name = str(case.get("name") or path.stem) if isinstance(case, dict) else path.stem

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mlgate.facts.load import yaml_parser_class
+
 # YAML 1.1 booleans that the 1.2 core schema leaves as strings
 # (true/True/TRUE/false/False/FALSE are booleans in both).
 _TRUE_11 = frozenset({"y", "Y", "yes", "Yes", "YES", "on", "On", "ON"})
@@ -71,8 +73,6 @@ def ambiguous_scalars(text: str) -> list[Ambiguous]:
     anchors, size-limited), so its events are read without further checks.
     """
     import yaml
-
-    from mlgate.facts.load import yaml_parser_class
 
     found: list[Ambiguous] = []
     for event in yaml.parse(text, Loader=yaml_parser_class()):

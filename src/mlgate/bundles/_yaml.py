@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from mlgate.errors import BundleError
+from mlgate.facts.load import parse_yaml_text
 
 
 def parse_yaml(content: bytes, name: str) -> Any:
-    from mlgate.facts.load import parse_yaml_text
 
     try:
         text = content.decode("utf-8")

@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Any, Protocol
 
+from mlgate.bundles._yaml import parse_yaml
 from mlgate.errors import BundleError
 
 STRUCTURED = frozenset({"data.json", "data.yaml", ".manifest"})
@@ -52,8 +53,6 @@ def file_hash(path: str, content: bytes, algorithm: str = "SHA-256") -> str:
 
 def _parse(path: str, content: bytes) -> Any:
     if path.endswith(".yaml"):
-        from mlgate.bundles._yaml import parse_yaml
-
         return parse_yaml(content, path)
     try:
         return json.loads(

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from mlgate.cache import read_entry, write_entry
 from mlgate.errors import BundleError, InputError
+from mlgate.facts.load import parse_yaml_text
 
 _MARKER = re.compile(r"^\s*#\s*METADATA\s*$")
 _PACKAGE = re.compile(r"^\s*package\s+([\w.]+)")
@@ -201,7 +202,6 @@ def _text(value: Any) -> str:
 
 
 def _parse(body: list[str], path: str, first_line: int) -> dict[str, Any]:
-    from mlgate.facts.load import parse_yaml_text
 
     name = f"{path} (METADATA at line {first_line - 1})"
     try:

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from mlgate.bundles.archive import MAX_BUNDLE_BYTES
+from mlgate.cache import cache_dir as root
 from mlgate.errors import BundleError, InputError
 from mlgate.files import write_all
 
@@ -41,7 +42,6 @@ def redact(url: str) -> str:
 
 def cache_dir() -> Path:
     """``bundles/`` in mlgate's cache directory (``mlgate.cache``)."""
-    from mlgate.cache import cache_dir as root
 
     return root() / "bundles"
 

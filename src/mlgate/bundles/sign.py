@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from mlgate.bundles.filehash import file_hash
+from mlgate.bundles.jws import encode
 
 if TYPE_CHECKING:
     from mlgate.bundles.jws import Key
@@ -47,7 +48,6 @@ def signatures_document(
     files: Mapping[str, bytes], options: SigningOptions, *, now: int | None = None
 ) -> bytes:
     """The bytes of ``.signatures.json`` for ``files``."""
-    from mlgate.bundles.jws import encode
 
     issued = int(time.time()) if now is None else now
     payload: dict[str, Any] = {"files": signed_files(files), "iat": issued, "iss": ISSUER}

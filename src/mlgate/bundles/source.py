@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlgate.bundles.archive import MAX_BUNDLE_BYTES, read_directory, read_tarball
-from mlgate.bundles.load import bundle_from_files
 from mlgate.bundles.model import Bundle
+from mlgate.bundles.parse import bundle_from_files
+from mlgate.bundles.remote import fetch, is_url, redact
 from mlgate.errors import BundleError
 
 
@@ -31,7 +32,6 @@ class BundleFiles:
 def read_files(location: str | Path, *, max_bytes: int = MAX_BUNDLE_BYTES) -> BundleFiles:
     """The bundle files at ``location``; a ``BundleError`` if there is no bundle."""
     text = str(location)
-    from mlgate.bundles.remote import fetch, is_url, redact
 
     if is_url(text):
         archive, _ = fetch(text, max_bytes=max_bytes)

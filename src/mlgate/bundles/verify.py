@@ -19,7 +19,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from mlgate.bundles.filehash import ALGORITHMS, file_hash
+from mlgate.bundles.jws import b64url_decode, signature_valid
 from mlgate.bundles.sign import SIGNATURES
+from mlgate.bundles.source import read_files
 from mlgate.errors import BundleError
 from mlgate.times import rfc3339
 
@@ -110,7 +112,6 @@ _OPA_DEFAULT_PLUGIN = "_default"
 
 
 def _token(raw: bytes, key: Key, fail: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    from mlgate.bundles.jws import b64url_decode, signature_valid
 
     try:
         doc = json.loads(raw.decode("utf-8"))
@@ -183,7 +184,6 @@ def verify_location(
     location: str, key: Key, *, key_id: str = "", scope: str = ""
 ) -> tuple[Bundle, Verified]:
     """Read the bundle at ``location``, verify it, and parse it (in that order)."""
-    from mlgate.bundles.source import read_files
 
     read = read_files(location)
     if read.unread:

@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from mlgate._jsonschema import jsonschema
 from mlgate.decisions.model import SCHEMA_VERSION, Decision
 from mlgate.errors import InputError
+from mlgate.resources import load_schema
 
 _VERSION = re.compile(r"^mlgate\.decision/v(\d+)$")
 
@@ -38,11 +40,8 @@ def check_document(doc: Any, name: str) -> Decision:
             f"{name}: written by a newer mlgate (schema_version {version}); this mlgate "
             f"reads {SCHEMA_VERSION}: upgrade mlgate to read it"
         )
-    from mlgate._jsonschema import jsonschema
 
     Draft202012Validator = jsonschema().Draft202012Validator
-
-    from mlgate.resources import load_schema
 
     validator = Draft202012Validator(load_schema("decision.schema.json"))
     errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))

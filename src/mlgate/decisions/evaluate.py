@@ -15,13 +15,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from mlgate._fastschema import surely_valid
+from mlgate._jsonschema import jsonschema
 from mlgate.canonical import digest, json_copy
 from mlgate.decisions.evidence import source_of
 from mlgate.decisions.model import SCHEMA_VERSION, Decision
 from mlgate.engine.base import DECISION_QUERY
-from mlgate.errors import EngineError
+from mlgate.errors import EngineError, InputError
 from mlgate.facts.identity import unify_people
-from mlgate.times import now_rfc3339
+from mlgate.resources import load_schema
+from mlgate.times import now_rfc3339, parse_rfc3339_ns
 
 if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle
@@ -71,8 +73,6 @@ def check_evaluation_time(evaluated_at: str | None) -> int | None:
     1970: its nanoseconds since the epoch (``None`` when none is given)."""
     if evaluated_at is None:
         return None
-    from mlgate.errors import InputError
-    from mlgate.times import parse_rfc3339_ns
 
     ns = parse_rfc3339_ns(evaluated_at)
     if ns is None:
@@ -125,8 +125,6 @@ _EARLIEST_NS = (
 
 @functools.cache
 def _policy_validator() -> Any:
-    from mlgate._jsonschema import jsonschema
-    from mlgate.resources import load_schema
 
     return jsonschema().Draft202012Validator(load_schema(DECISION_SCHEMA))
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mlgate.errors import MlgateError
+from mlgate.engine.base import DECISION_QUERY
+from mlgate.errors import InputError, MlgateError
+from mlgate.facts.load import load_document
 
 if TYPE_CHECKING:
     from mlgate.engine.base import Engine
@@ -90,8 +92,6 @@ class Item:
     def facts(self) -> dict[str, Any]:
         if self.document is not None:
             return self.document
-        from mlgate.errors import InputError
-        from mlgate.facts.load import load_document
 
         doc = load_document(self.path)
         if not isinstance(doc, dict):
@@ -100,7 +100,6 @@ class Item:
 
 
 def verdict_of(engine: Engine, engine_input: dict[str, Any]) -> Verdict | str:
-    from mlgate.engine.base import DECISION_QUERY
 
     try:
         raw = engine.evaluate(DECISION_QUERY, engine_input)

@@ -27,11 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.bundles.archive import read_directory
-from mlgate.bundles.load import bundle_from_files
+from mlgate.bundles.entry import require_entry_point
 from mlgate.bundles.model import Bundle
+from mlgate.bundles.parse import bundle_from_files
 from mlgate.bundles.reach import package_of
 from mlgate.bundles.sign import SIGNATURES, SigningOptions, signatures_document
-from mlgate.errors import BundleError
+from mlgate.engine.syntax import require_parsable
+from mlgate.errors import BundleError, UsageError
 from mlgate.files import write_atomic
 
 MANIFEST = ".manifest"
@@ -59,7 +61,6 @@ def build_files(
     source: Path, *, revision: str | None = None, signing: SigningOptions | None = None
 ) -> Built:
     """The files of the bundle built from ``source`` (checked, optionally signed)."""
-    from mlgate.engine.syntax import require_parsable
 
     files = read_directory(source)
     files.pop(SIGNATURES, None)  # a stale signature is never carried over
@@ -120,7 +121,6 @@ def _manifest(content: bytes | None, source: str) -> dict[str, Any]:
 
 def _require_declared_entrypoints(bundle: Bundle) -> None:
     """Each ``entrypoint`` the manifest's metadata declares (``mlgate/decision``) is a rule."""
-    from mlgate.bundles.entry import require_entry_point
 
     declared = bundle.manifest.metadata.get("entrypoint")
     for entry in [declared] if isinstance(declared, str) else declared or []:
@@ -130,7 +130,6 @@ def _require_declared_entrypoints(bundle: Bundle) -> None:
 
 def _check_revision(revision: str) -> None:
     """A revision is one printable line: reports, the log and OPA's status show it."""
-    from mlgate.errors import UsageError
 
     if not revision.strip():
         raise UsageError(

@@ -22,9 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.bundles.archive import read_tarball
-from mlgate.bundles.load import bundle_from_files
+from mlgate.bundles.parse import bundle_from_files
+from mlgate.bundles.roots import check_disjoint
 from mlgate.bundles.sign import SIGNATURES, SigningOptions
 from mlgate.bundles.trusted import Verification
+from mlgate.bundles.verify import verify_files
+from mlgate.distribution.build import archive_bytes, build_files
 from mlgate.errors import BundleError, MlgateError
 
 _SKIP = frozenset({".git", "__pycache__", ".venv", "node_modules"})
@@ -96,7 +99,6 @@ class Catalog:
             return self._bundles
 
     def _read(self) -> dict[str, Published]:
-        from mlgate.bundles.roots import check_disjoint
 
         found: dict[str, Published] = {}
         for path in self.paths:
@@ -127,7 +129,6 @@ class Catalog:
         return self._checked_bundle(path.name, body, read_tarball(path), str(path))
 
     def _source(self, path: Path) -> Published:
-        from mlgate.distribution.build import archive_bytes, build_files
 
         built = build_files(path, signing=self.signing)
         name = f"{path.resolve().name}.tar.gz"
@@ -141,8 +142,6 @@ class Catalog:
         if self.require_signed and not signed:
             raise BundleError(f"{origin}: not signed, and the service serves signed bundles only")
         if self.verification is not None:
-            from mlgate.bundles.verify import verify_files
-
             v = self.verification
             verify_files(files, v.key, source=origin, key_id=v.key_id, scope=v.scope)
         etag = '"' + hashlib.sha256(body).hexdigest() + '"'

@@ -14,6 +14,10 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from mlgate.bundles.entry import require_entry_point
+from mlgate.engine.opa_rest import OpaRestEngine
+from mlgate.engine.syntax import require_parsable
+
 if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle
     from mlgate.engine.opa_conn import OpaConnection
@@ -51,9 +55,6 @@ def push(
 
     ``connection`` (CA bundle, client certificate, token, retries) as for ``check``;
     without one, a token from ``token`` or ``$MLGATE_OPA_TOKEN``."""
-    from mlgate.bundles.entry import require_entry_point
-    from mlgate.engine.opa_rest import OpaRestEngine
-    from mlgate.engine.syntax import require_parsable
 
     require_entry_point(bundle)
     require_parsable(bundle.modules, bundle.source)  # before OPA is touched

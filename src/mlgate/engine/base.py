@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from mlgate.bundles.entry import DECISION_QUERY as DECISION_QUERY  # the engines' default query
+from mlgate.errors import UsageError
 
 DEFAULT_TIMEOUT_S = 30.0
 MAX_TIMEOUT_S = 86_400.0
@@ -20,8 +21,6 @@ MAX_TIMEOUT_S = 86_400.0
 def check_timeout(seconds: float | None) -> float:
     """``--timeout``: a number of seconds above 0 and at most a day (None: the default)."""
     import math
-
-    from mlgate.errors import UsageError
 
     if seconds is None:
         return DEFAULT_TIMEOUT_S

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from mlgate.engine.opa_tls import check_ca, check_client_pair
 from mlgate.errors import InputError, UsageError
 from mlgate.secrets import Secret
 
@@ -139,7 +140,6 @@ class OpaSettings:
         env = os.environ if env is None else env
         if bool(self.client_cert) != bool(self.client_key):
             raise UsageError("--opa-client-cert and --opa-client-key go together: give both")
-        from mlgate.engine.opa_tls import check_ca, check_client_pair  # ssl: OPA engines only
 
         if self.ca_cert:
             check_ca(self.ca_cert)

@@ -29,6 +29,7 @@ from mlgate.engine.base import DEFAULT_TIMEOUT_S, EngineInfo
 from mlgate.engine.opa_conn import RETRY_STATUSES, OpaConnection
 from mlgate.engine.opa_tls import exception_chain, tls_reason
 from mlgate.errors import BundleError, EngineError, UndefinedDecisionError, UsageError
+from mlgate.secrets import Secret
 
 if TYPE_CHECKING:
     import requests
@@ -119,8 +120,6 @@ class OpaRestEngine:
         connection: OpaConnection | None = None,
     ) -> None:
         import requests
-
-        from mlgate.secrets import Secret
 
         _check_url_form(url)
         self._base, self.location, self.timeout = url.rstrip("/"), _redact(url), float(timeout)

@@ -7,11 +7,12 @@ embedded engine.
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mlgate.engine.base import DEFAULT_TIMEOUT_S, check_timeout
 from mlgate.engine.opa_conn import OpaSettings
@@ -60,18 +61,30 @@ class EngineOptions:
         return cls(name=chosen, opa_url=url, timeout=check_timeout(timeout), opa=settings)
 
 
-def _embedded(bundle: Bundle, opts: EngineOptions) -> Engine:
-    from mlgate.engine.embedded import EmbeddedEngine
+# The registry: each engine's module is imported only when that engine is opened, so a
+# check on the embedded engine loads no HTTP client and an OPA one no regorus.
+_CLASSES = {
+    "embedded": ("mlgate.engine.embedded", "EmbeddedEngine"),
+    "opa-url": ("mlgate.engine.opa_rest", "OpaRestEngine"),
+    "opa-binary": ("mlgate.engine.opa_binary", "OpaBinaryEngine"),
+}
 
-    return EmbeddedEngine.from_bundle(bundle, timeout=opts.timeout, isolate=opts.isolate)
+
+def _engine_class(name: str) -> Any:
+    module, cls = _CLASSES[name]
+    return getattr(importlib.import_module(module), cls)
+
+
+def _embedded(bundle: Bundle, opts: EngineOptions) -> Engine:
+    cls = _engine_class("embedded")
+    engine: Engine = cls.from_bundle(bundle, timeout=opts.timeout, isolate=opts.isolate)
+    return engine
 
 
 def _opa_url(bundle: Bundle, opts: EngineOptions) -> Engine:
-    from mlgate.engine.opa_rest import OpaRestEngine
-
     if not opts.opa_url:
         raise UsageError("--engine opa-url needs --opa-url URL (or MLGATE_OPA_URL)")
-    return OpaRestEngine.from_bundle(
+    engine: Engine = _engine_class("opa-url").from_bundle(
         bundle,
         url=opts.opa_url,
         timeout=opts.timeout,
@@ -79,12 +92,12 @@ def _opa_url(bundle: Bundle, opts: EngineOptions) -> Engine:
         attach=opts.attach,
         connection=opts.opa.resolve(),
     )
+    return engine
 
 
 def _opa_binary(bundle: Bundle, opts: EngineOptions) -> Engine:
-    from mlgate.engine.opa_binary import OpaBinaryEngine
-
-    return OpaBinaryEngine.from_bundle(bundle, timeout=opts.timeout)
+    engine: Engine = _engine_class("opa-binary").from_bundle(bundle, timeout=opts.timeout)
+    return engine
 
 
 _FACTORIES: dict[str, Callable[[Bundle, EngineOptions], Engine]] = {

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from mlgate.engine import _regorus
 from mlgate.errors import BundleError
 
 
 def syntax_errors(modules: Mapping[str, str]) -> list[str]:
     """``file:line:col: message`` for every module that does not parse."""
-    from mlgate.engine import _regorus
 
     regorus = _regorus.import_regorus()
     errors: list[str] = []

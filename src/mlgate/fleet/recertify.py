@@ -27,9 +27,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mlgate.bundles.entry import require_entry_point
+from mlgate.bundles.load import load_bundle
 from mlgate.decisions.verdict import Verdict
 from mlgate.engine.select import EngineOptions, open_engine
 from mlgate.errors import BundleError, UsageError
+from mlgate.fleet.pool import run_ordered
+from mlgate.fleet.work import Setup
+from mlgate.logstore.base import Query
+from mlgate.logstore.entry import default_actor
+from mlgate.logstore.open import open_store
+from mlgate.resources import bundle_dir
 
 if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle
@@ -127,16 +135,11 @@ def recertify(
     progress: Callable[[int], None] | None = None,
     digest: str | None = None,
 ) -> Summary:
-    from mlgate.fleet.pool import run_ordered
-    from mlgate.fleet.work import Setup
-    from mlgate.logstore.entry import default_actor
 
     engine = engine or EngineOptions(name="embedded")
     if engine.name not in ("embedded", "opa-url"):
         raise UsageError(f"recertify runs on the embedded engine or OPA servers, not {engine.name}")
     if against is None and not record:
-        from mlgate.resources import bundle_dir
-
         against = bundle_dir()
     if engine.name == "opa-url" and against is not None:
         raise UsageError(
@@ -200,8 +203,6 @@ def recertify(
 
 
 def _checked_bundle(location: str | Path) -> Bundle:
-    from mlgate.bundles.entry import require_entry_point
-    from mlgate.bundles.load import load_bundle
 
     bundle = load_bundle(location)
     require_entry_point(bundle)
@@ -219,7 +220,6 @@ def _prepare_servers(bundle: Bundle, engine: EngineOptions, urls: tuple[str, ...
 
 
 def _open(log: str | None) -> LogStore:
-    from mlgate.logstore.open import open_store
 
     return open_store(log)
 
@@ -230,7 +230,6 @@ def _logged(store: LogStore | None, result: Result) -> Verdict | None:
     A decision on the same evidence (digest) is preferred, so that two facts
     files of one version are each compared with their own last decision.
     """
-    from mlgate.logstore.base import Query
 
     if store is None or result.name is None or result.error is not None:
         return None

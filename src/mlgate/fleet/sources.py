@@ -16,6 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.errors import InputError
+from mlgate.facts.adapters.base import require
+from mlgate.facts.adapters.mlflow import check_tracking_uri
+from mlgate.secrets import redact_url
 
 SUFFIXES = (".json", ".yaml", ".yml")
 
@@ -56,9 +59,6 @@ def _walk(root: str) -> Iterator[str]:
 
 class MlflowRegistry:
     def __init__(self, tracking_uri: str, alias: str = "production") -> None:
-        from mlgate.facts.adapters.base import require
-        from mlgate.facts.adapters.mlflow import check_tracking_uri
-        from mlgate.secrets import redact_url
 
         shown = redact_url(tracking_uri)
         check_tracking_uri(tracking_uri, f"--mlflow-registry {shown}")

@@ -14,9 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from mlgate.bundles.load import load_bundle
+from mlgate.decisions.evaluate import decide
 from mlgate.decisions.verdict import Verdict
 from mlgate.engine.select import EngineOptions, open_engine
 from mlgate.errors import MlgateError
+from mlgate.facts.collection import collect_facts
+from mlgate.facts.document import load_facts
+from mlgate.logstore.entry import decision_entry
+from mlgate.logstore.mask import configured_rules
 
 if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle
@@ -61,8 +67,6 @@ class Evaluator:
     """The bundles and engines of one worker."""
 
     def __init__(self, setup: Setup) -> None:
-        from mlgate.bundles.load import load_bundle
-        from mlgate.logstore.mask import configured_rules
 
         self.setup = setup
         self.bundle = load_bundle(setup.bundle)
@@ -82,7 +86,6 @@ class Evaluator:
             self.against = (old, open_engine(old, embedded))
 
     def run(self, item: Item) -> Result:
-        from mlgate.decisions.evaluate import decide
 
         if self.problem is not None:
             return Result(item.label, error=self.problem)
@@ -110,8 +113,6 @@ class Evaluator:
             return Result(item.label, error=exc.message + (first if exc.details else ""))
         entry = None
         if self.setup.record:
-            from mlgate.logstore.entry import decision_entry
-
             actor = self.setup.actor
             entry = decision_entry(decision, facts, actor=actor, mask=self.mask)
             entry["recertification"] = True
@@ -159,11 +160,8 @@ def _open(bundle: Bundle, setup: Setup) -> list[Engine]:
 
 def _facts(item: Item) -> tuple[dict[str, Any], tuple[str, ...]]:
     if item.path is not None:
-        from mlgate.facts.document import load_facts
-
         loaded = load_facts([item.path])
         return loaded.document, loaded.warnings
-    from mlgate.facts.collection import collect_facts
 
     assert item.source is not None
     collected = collect_facts([item.source], tracking_uri=item.tracking_uri)

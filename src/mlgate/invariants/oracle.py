@@ -14,7 +14,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from mlgate.canonical import canonical_json
+from mlgate.decisions.evaluate import check_policy_result, prepare_input
+from mlgate.engine.base import DECISION_QUERY
 from mlgate.errors import MlgateError
+from mlgate.facts.normalize import normalize
+from mlgate.facts.validate import validate
 
 if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle
@@ -56,7 +60,6 @@ class Oracle:
         self._valid: dict[bytes, bool] = {}
 
     def valid(self, facts: dict[str, Any]) -> bool:
-        from mlgate.facts.validate import validate
 
         key = canonical_json(facts)
         if key not in self._valid:
@@ -73,9 +76,6 @@ class Oracle:
         return self._cache[key]
 
     def _decide(self, facts: dict[str, Any]) -> Verdict:
-        from mlgate.decisions.evaluate import check_policy_result, prepare_input
-        from mlgate.engine.base import DECISION_QUERY
-        from mlgate.facts.normalize import normalize
 
         self.evaluations += 1
         try:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from mlgate.engine.embedded import EmbeddedEngine
 from mlgate.invariants.mutate import INVARIANTS, mutations
 from mlgate.invariants.oracle import Oracle
 from mlgate.invariants.shrink import Broken, reproduce, shrink
@@ -76,7 +77,6 @@ def check_invariants(
     ``isolate=False`` evaluates in this process: faster, but without ``timeout``
     (see ``EmbeddedEngine``); for trusted bundles only.
     """
-    from mlgate.engine.embedded import EmbeddedEngine
 
     report = InvariantReport(seeds=len(seeds))
     roles = approval_roles(bundle.data)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mlgate.errors import MlgateError
+from mlgate.facts.load import load_document
 from mlgate.facts.metrics import METRICS, MetricSpec
 
 EVALUATED_AT = "2026-01-01T00:00:00Z"
@@ -29,8 +31,6 @@ class Seed:
 
 def case_seeds(paths: Sequence[Path]) -> list[Seed]:
     """The facts of each case file (files that cannot be read or have none are skipped)."""
-    from mlgate.errors import MlgateError
-    from mlgate.facts.load import load_document
 
     seeds = []
     for path in paths:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlgate.canonical import canonical_json
+from mlgate.logstore.errors import CorruptLogError
 
 GENESIS = "sha256:" + "0" * 64
 COLUMNS = (
@@ -54,8 +55,6 @@ class Row:
         except (ValueError, TypeError):
             value = None
         if not isinstance(value, dict):
-            from mlgate.logstore.errors import CorruptLogError
-
             raise CorruptLogError(
                 f"log record {self.seq} is not a JSON object (corrupt); run `mlgate log verify`"
             )
@@ -136,7 +135,6 @@ def verify_rows(rows: Iterable[Row], head: Head | None) -> Report:
 
 
 def _row_problem(row: Row, expected: int, prev: str) -> str | None:
-    from mlgate.logstore.errors import CorruptLogError
 
     if row.seq < expected:
         return (

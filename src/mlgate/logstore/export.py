@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import Any
 
 from mlgate.logstore.chain import Row
+from mlgate.version import __version__
 
 
 class ExportFormat(StrEnum):
@@ -46,7 +47,6 @@ def export_lines(rows: Iterable[Row], fmt: ExportFormat) -> Iterator[str]:
 
 
 def opa_event(body: dict[str, Any]) -> dict[str, Any]:
-    from mlgate.version import __version__
 
     if body.get("kind") == "opa_event" and isinstance(body.get("event"), dict):
         return dict(body["event"])

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlgate.canonical import digest, json_copy
+from mlgate.errors import InputError
+from mlgate.facts.load import parse_json_text, parse_yaml_text
 from mlgate.logstore.errors import LogStoreError
 
 ENV_VAR = "MLGATE_LOG_MASK"
@@ -62,9 +64,6 @@ def configured_rules(bundle_data: dict[str, Any]) -> tuple[MaskRule, ...]:
         rules += parse_rules(log_data["mask"], "bundle data.mlgate.log.mask")
     path = os.environ.get(ENV_VAR)
     if path:
-        from mlgate.errors import InputError
-        from mlgate.facts.load import parse_json_text, parse_yaml_text
-
         parse = parse_json_text if path.endswith(".json") else parse_yaml_text
         try:
             with open(path, encoding="utf-8") as handle:

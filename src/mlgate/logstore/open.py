@@ -12,6 +12,10 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mlgate.logstore.errors import LogStoreError
+from mlgate.logstore.postgres import PostgresStore
+from mlgate.logstore.sqlite import SqliteStore
+
 if TYPE_CHECKING:
     from mlgate.logstore.base import LogStore
 
@@ -37,17 +41,12 @@ def open_store(location: str | None = None, *, create: bool = True) -> LogStore:
     """Open (and create, unless ``create`` is false) the decision log."""
     chosen = resolve(location)
     if is_postgres(chosen):
-        from mlgate.logstore.postgres import PostgresStore
-
         return PostgresStore.connect(chosen, create=create)
     if _URL.match(chosen):  # a mistyped URL must not become a file named "ftp:"
-        from mlgate.logstore.errors import LogStoreError
-
         scheme = chosen.split(":", 1)[0]
         raise LogStoreError(
             f"decision log {scheme}://…: not a log location; give a file path (SQLite) "
             "or a postgresql:// URL"
         )
-    from mlgate.logstore.sqlite import SqliteStore
 
     return SqliteStore.open(Path(chosen).expanduser(), create=create)

@@ -25,6 +25,7 @@ from mlgate.logstore._sql import (
 from mlgate.logstore.chain import GENESIS, Row
 from mlgate.logstore.errors import LogStoreError
 from mlgate.logstore.schema import postgres_problem
+from mlgate.secrets import redact_url, scrub, url_secrets
 
 CONNECT_TIMEOUT_S = 5
 _SCHEMA_LOCK = 0x6D6C67617465  # "mlgate"
@@ -32,7 +33,6 @@ _SCHEMA_LOCK = 0x6D6C67617465  # "mlgate"
 
 def redact(url: str) -> str:
     """``url`` with its password and secret query values replaced by ``***``."""
-    from mlgate.secrets import redact_url
 
     return redact_url(url)
 
@@ -57,8 +57,6 @@ class PostgresStore(SqlStore):
         try:
             conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
         except psycopg.Error as exc:
-            from mlgate.secrets import scrub, url_secrets
-
             reason = scrub(_first_line(exc), url_secrets(url))
             raise LogStoreError(f"cannot open decision log {location}: {reason}") from None
         store = cls(conn, location, (psycopg.Error,))

@@ -26,9 +26,11 @@ from mlgate.errors import InputError, UsageError
 from mlgate.facts.adapters.base import AdapterOptions
 from mlgate.facts.metrics import lookup
 from mlgate.monitoring.canary import pair
+from mlgate.monitoring.drift import drift_entries
 from mlgate.monitoring.series import Series, read_series
 from mlgate.monitoring.specs import SeriesSpec, Settings
 from mlgate.monitoring.stats import Window, coverage, select, summary
+from mlgate.times import format_ns
 
 
 @dataclass
@@ -44,7 +46,6 @@ def build_section(
     inputs: Inputs, *, end_ns: int, settings: Settings, options: AdapterOptions
 ) -> dict[str, Any]:
     """The ``monitoring`` section (window, signals, canary, drift) computed from ``inputs``."""
-    from mlgate.monitoring.drift import drift_entries
 
     window = Window.trailing(end_ns, settings.window_days)
     loaded: dict[str, Series] = {}
@@ -160,8 +161,6 @@ def _attach_baseline(
         "source": {"tool": f"mlgate-{base.kind}", "file": base.origin, "sha256": base.sha256},
     }
     if len(base):
-        from mlgate.times import format_ns
-
         target["baseline"] |= {"start": format_ns(base.times[0]), "end": format_ns(base.times[-1])}
 
 

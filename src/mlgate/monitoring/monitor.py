@@ -20,7 +20,21 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mlgate.bundles.entry import require_entry_point
+from mlgate.bundles.load import load_bundle
+from mlgate.decisions.evaluate import check_evaluation_time
+from mlgate.decisions.model import Checked
+from mlgate.engine.select import EngineOptions, open_engine
 from mlgate.errors import BundleError, FactsValidationError, InputError, UsageError
+from mlgate.facts.adapters.base import AdapterOptions
+from mlgate.facts.document import load_facts
+from mlgate.facts.validate import validate
+from mlgate.monitoring.build import build_section
+from mlgate.monitoring.canary import metric_pairs
+from mlgate.monitoring.decide import COMPARISON_QUERY, MONITORING_QUERY, decide_monitoring
+from mlgate.monitoring.specs import Settings
+from mlgate.resources import bundle_dir
+from mlgate.times import format_ns, now_ns
 
 if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle
@@ -31,8 +45,6 @@ if TYPE_CHECKING:
 
 def evaluation_time(evaluated_at: str | None) -> tuple[str, int]:
     """``--at`` (RFC 3339) or now, as text and as nanoseconds."""
-    from mlgate.decisions.evaluate import check_evaluation_time
-    from mlgate.times import format_ns, now_ns
 
     ns_at = check_evaluation_time(evaluated_at)
     if evaluated_at is None or ns_at is None:
@@ -57,11 +69,6 @@ def monitor(
     evaluated_at: str | None = None,
     window_days: float | None = None,
 ) -> Checked:
-    from mlgate.facts.adapters.base import AdapterOptions
-    from mlgate.facts.document import load_facts
-    from mlgate.monitoring.build import build_section
-    from mlgate.monitoring.decide import MONITORING_QUERY
-    from mlgate.monitoring.specs import Settings
 
     if window_days is not None and not _sound_window(window_days):
         raise UsageError(
@@ -93,9 +100,6 @@ def compare(
     engine: EngineOptions | None = None,
     evaluated_at: str | None = None,
 ) -> Checked:
-    from mlgate.facts.document import load_facts
-    from mlgate.monitoring.canary import metric_pairs
-    from mlgate.monitoring.decide import COMPARISON_QUERY
 
     at, _ = evaluation_time(evaluated_at)
     old, new = load_facts([champion]).document, load_facts([challenger]).document
@@ -130,9 +134,6 @@ def _tier(doc: dict[str, Any]) -> str:
 
 
 def _bundle(location: str | Path | None, query: str) -> Bundle:
-    from mlgate.bundles.entry import require_entry_point
-    from mlgate.bundles.load import load_bundle
-    from mlgate.resources import bundle_dir
 
     bundle = load_bundle(location or bundle_dir())
     require_entry_point(bundle, query)
@@ -164,10 +165,6 @@ def _decide(
     at: str,
     warnings: tuple[str, ...],
 ) -> Checked:
-    from mlgate.decisions.model import Checked
-    from mlgate.engine.select import EngineOptions, open_engine
-    from mlgate.facts.validate import validate
-    from mlgate.monitoring.decide import decide_monitoring
 
     report = validate(document)
     if report.errors:

@@ -1,4 +1,4 @@
-"""mlgate.facts.collect: sources → fragments → validated, merged document."""
+"""mlgate.collect: sources → fragments → validated, merged document."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import mlgate.facts
+import mlgate
 from mlgate.errors import FactsConflictError, FactsValidationError, InputError, UsageError
 from mlgate.facts.adapters.base import AdapterOptions, FactsFragment, kinds, provenance
 from mlgate.facts.collection import collect_facts, parse_source
@@ -125,7 +125,7 @@ def test_python_api_takes_ready_fragments_and_reports_warnings():
         ("a warning",),
     )  # fmt: skip
     seen: list[str] = []
-    doc = mlgate.facts.collect([fragment], warn=seen.append)
+    doc = mlgate.collect([fragment], warn=seen.append)
     assert doc["metrics"][0]["name"] == "roc_auc"
     assert doc["metrics"][0]["name_as_reported"] == "AUC"
     assert seen == ["notebook:cell-3: a warning"]

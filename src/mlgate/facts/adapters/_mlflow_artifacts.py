@@ -20,6 +20,8 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from mlgate.facts.adapters.huggingface import card_sections
+
 _MAX_ENTRIES = 5000
 _KINDS = (  # (glob on the lower-cased file name, fact)
     ("shap_feature_importance*", "feature_importance"),
@@ -92,7 +94,6 @@ def _sections(path: Path) -> dict[str, Any]:
     """The sections a Markdown card fills (as the huggingface adapter reads them)."""
     if path.suffix.lower() != ".md":
         return {}
-    from mlgate.facts.adapters.huggingface import card_sections
 
     text = path.read_text(encoding="utf-8", errors="replace")
     if text.startswith("---"):

@@ -32,8 +32,6 @@ _DECIMAL = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?")
 def facts(
     model: dict[str, Any], location: str, source: dict[str, Any], warnings: list[str]
 ) -> dict[str, Any]:
-    from mlgate.facts.adapters.cyclonedx import licenses
-
     out: dict[str, Any] = {}
     if isinstance(model.get("name"), str) and isinstance(model.get("version"), str):
         out["subject"] = {"name": model["name"], "version": model["version"], "source": source}
@@ -96,3 +94,14 @@ def _filled(value: Any) -> bool:
     if isinstance(value, list | dict):
         return any(_filled(v) for v in (value.values() if isinstance(value, dict) else value))
     return (isinstance(value, str) and bool(value.strip())) or isinstance(value, int | float)
+
+
+def licenses(component: dict[str, Any]) -> list[str]:
+    """SPDX ids, names or expressions of a component's licenses, as stated."""
+    out = []
+    for choice in component.get("licenses") or []:
+        lic = choice.get("license") or {}
+        text = choice.get("expression") or lic.get("id") or lic.get("name")
+        if isinstance(text, str):
+            out.append(text)
+    return out

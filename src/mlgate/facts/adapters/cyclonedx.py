@@ -123,20 +123,9 @@ def _component(component: dict[str, Any]) -> dict[str, Any]:
             "version": component.get("version"),
             "type": component.get("type"),
             "purl": component.get("purl"),
-            "licenses": licenses(component),
+            "licenses": _modelcard.licenses(component),
         }
     )
-
-
-def licenses(component: dict[str, Any]) -> list[str]:
-    """SPDX ids, names or expressions of a component's licenses, as stated."""
-    out = []
-    for choice in component.get("licenses") or []:
-        lic = choice.get("license") or {}
-        text = choice.get("expression") or lic.get("id") or lic.get("name")
-        if isinstance(text, str):
-            out.append(text)
-    return out
 
 
 def _model_component(

@@ -35,6 +35,7 @@ from mlgate.facts.adapters.base import (
     provenance,
     require,
 )
+from mlgate.facts.metrics import lookup
 
 KIND = "fairlearn"
 FORMAT = "mlgate/fairlearn-metric-frame"
@@ -94,7 +95,7 @@ def export_metric_frame(mf: Any, path: str | Path) -> dict[str, Any]:
 def from_metric_frame(
     mf: Any, *, name: str = "MetricFrame", now: datetime | None = None
 ) -> FactsFragment:
-    """A fragment straight from a ``MetricFrame``, for ``mlgate.facts.collect([...])``."""
+    """A fragment straight from a ``MetricFrame``, for ``mlgate.collect([...])``."""
     export = metric_frame_to_dict(mf)
     data = json.dumps(export, sort_keys=True, allow_nan=False).encode()
     options = AdapterOptions() if now is None else AdapterOptions(now=now)
@@ -170,7 +171,6 @@ def _check_values(metric: str, values: dict[str, Any], location: str) -> None:
     metric the registry knows (accuracy, recall …) stays in its range, overall
     and per group.
     """
-    from mlgate.facts.metrics import lookup
 
     spec = lookup(metric)
     groups = values.get("by_group", {})
