@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mlgate.facts.document import load_facts
-from mlgate.report.locate import FactsLocator
+from mlgate.explain.locate import FactsLocator
 
 HEAD = "apiVersion: mlgate/v1\nkind: ModelFacts\nsubject: {name: m, version: '1', risk_tier: low}\n"
 

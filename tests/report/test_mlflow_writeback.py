@@ -15,7 +15,7 @@ import pytest
 from mlgate.cli.main import main
 from mlgate.decisions.model import Decision
 from mlgate.errors import InputError, UsageError
-from mlgate.report.mlflow_writeback import (
+from mlgate.pipeline.mlflow_writeback import (
     RegisteredVersion,
     WritebackError,
     write_back,

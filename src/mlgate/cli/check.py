@@ -34,8 +34,10 @@ from mlgate.cli.output import use_color
 from mlgate.cli.outputs import emit_all, enforcement_exit, parse_targets
 from mlgate.decisions.evaluate import evaluation_time
 from mlgate.errors import UsageError
+from mlgate.explain.detailed import require_fresh_policy
 from mlgate.pipeline.check import CheckRequest
 from mlgate.pipeline.check import check as run_check
+from mlgate.pipeline.mlflow_writeback import require_tracking_uri, write_back_subject
 from mlgate.report.base import OutputFormat
 
 
@@ -138,14 +140,9 @@ def check(
     if data and opa_no_push:
         raise UsageError("--data needs a bundle mlgate pushes: not with --opa-no-push")
     targets = parse_targets(output or config.load().outputs(), output_format)
-    # report/ modules load only when used: `mlgate --help` must not import them.
     if mlflow_writeback:
-        from mlgate.report.mlflow_writeback import require_tracking_uri
-
         require_tracking_uri(tracking_uri)
     if policy_changed_since is not None:
-        from mlgate.report.detailed import require_fresh_policy
-
         try:
             require_fresh_policy(facts, bundle, policy_changed_since)
         except PolicyChangedError as stale:
@@ -175,8 +172,6 @@ def check(
         for warning in decision.warnings:
             print(f"mlgate: warning: {warning}", file=sys.stderr)
     if mlflow_writeback:
-        from mlgate.report.mlflow_writeback import write_back_subject
-
         done = write_back_subject(
             decision,
             checked.facts.get("subject") or {},

@@ -101,10 +101,10 @@ def monitor(
     """
     from mlgate.cli.outputs import parse_targets
     from mlgate.decisions.evaluate import evaluation_time
+    from mlgate.explain.detailed import attach_details
     from mlgate.monitoring.build import Inputs
     from mlgate.monitoring.monitor import monitor as run_monitor
     from mlgate.monitoring.specs import SeriesSpec
-    from mlgate.report.detailed import attach_details
 
     targets = parse_targets(output, output_format)
     required = verification(verification_key, key_id, alg, scope)
@@ -168,8 +168,8 @@ def compare(
     """
     from mlgate.cli.outputs import parse_targets
     from mlgate.decisions.evaluate import evaluation_time
+    from mlgate.explain.detailed import attach_details
     from mlgate.monitoring.monitor import compare as run_compare
-    from mlgate.report.detailed import attach_details
 
     targets = parse_targets(output, output_format)
     checked = run_compare(

@@ -31,7 +31,7 @@ def report(
     Example: mlgate report decision.json -o report.html
     """
     from mlgate.cli.output import emit, use_color
-    from mlgate.report.history import with_history
+    from mlgate.explain.history import with_history
     from mlgate.report.load import load_decision, with_bundle_details
     from mlgate.report.log_source import log_source
 

@@ -33,6 +33,7 @@ from mlgate.bundles.trusted import open_bundle
 from mlgate.decisions.evaluate import decide
 from mlgate.decisions.model import Checked, Decision
 from mlgate.engine.select import EngineOptions, open_engine, resolve_name
+from mlgate.explain.detailed import attach_details
 from mlgate.facts.document import load_facts
 from mlgate.logstore.entry import decision_entry, default_actor
 from mlgate.logstore.mask import configured_rules
@@ -84,9 +85,6 @@ def check(request: CheckRequest) -> Checked:
         if warnings:
             decision = Decision({**decision.document, "warnings": [*decision.warnings, *warnings]})
         checked = Checked(decision, document, bundle)
-        # Deferred until report/'s analysis (details, measures, evidence) moves down to
-        # an explain/ layer: `mlgate --help` must not import the report modules.
-        from mlgate.report.detailed import attach_details
 
         explained = attach_details(
             checked, request.facts, enforced=request.enforced, logged=request.record

@@ -61,7 +61,7 @@ def with_bundle_details(loaded: Loaded, bundle_location: str | None) -> Decision
     if isinstance(decision.document.get("details"), dict):
         return decision
     from mlgate.bundles.load import load_bundle
-    from mlgate.report.details import build_details, with_details
+    from mlgate.explain.details import build_details, with_details
     from mlgate.resources import bundle_dir
 
     bundle = load_bundle(bundle_location or bundle_dir())

@@ -41,7 +41,7 @@ def controls(decision: Decision) -> list[dict[str, Any]]:
     found = details(decision).get("controls")
     if isinstance(found, list) and found:
         return [c for c in found if isinstance(c, dict)]
-    from mlgate.report.details import controls_named_in
+    from mlgate.explain.details import controls_named_in
 
     return controls_named_in(decision.document, set())
 

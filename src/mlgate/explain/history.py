@@ -11,16 +11,16 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mlgate.decisions.model import Decision
 from mlgate.errors import MlgateError
+from mlgate.logstore.history import model_history
+from mlgate.logstore.open import is_postgres, open_store, resolve
 
 if TYPE_CHECKING:
     from mlgate.decisions.model import Decision
 
 
 def with_history(decision: Decision, location: str | None) -> Decision:
-    from mlgate.decisions.model import Decision
-    from mlgate.logstore.history import model_history
-    from mlgate.logstore.open import is_postgres, open_store, resolve
 
     name = (decision.document.get("subject") or {}).get("name")
     if not isinstance(name, str):

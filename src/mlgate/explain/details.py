@@ -34,9 +34,9 @@ from mlgate.bundles.reach import entry_package
 from mlgate.bundles.thresholds import THRESHOLDS, thresholds_root, tiers_at
 from mlgate.decisions.model import Decision
 from mlgate.engine.base import DECISION_QUERY
-from mlgate.report.evidence import summarize
-from mlgate.report.locate import FactsLocator
-from mlgate.report.measures import mark_failed, measures_for
+from mlgate.explain.evidence import summarize
+from mlgate.explain.locate import FactsLocator
+from mlgate.explain.measures import mark_failed, measures_for
 
 if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle

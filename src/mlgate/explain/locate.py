@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.decisions.evidence import resolve_pointer
+from mlgate.facts.merge import IDENTITY
 
 
 def _tokens(pointer: str) -> list[str]:
@@ -46,7 +47,6 @@ def _scalar(node: Any, key: str) -> str | None:
 
 
 def _identity(parents: tuple[str, ...]) -> tuple[str, ...]:
-    from mlgate.facts.merge import IDENTITY
 
     return IDENTITY.get(parents, ())
 

@@ -12,7 +12,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mlgate.errors import InputError
+from mlgate.bundles.freshness import PolicyChangedError, is_after, newest_policy_change
+from mlgate.errors import InputError, UsageError
+from mlgate.explain.details import build_details, with_details
+from mlgate.explain.evidence import newest_collected_at
+from mlgate.facts.document import load_facts
+from mlgate.resources import bundle_dir
 
 if TYPE_CHECKING:
     from mlgate.decisions.model import Checked, Decision
@@ -25,7 +30,6 @@ def attach_details(
     enforced: bool = True,
     logged: bool = True,
 ) -> Decision:
-    from mlgate.report.details import build_details, with_details
 
     files = [p for p in facts_paths if str(p) != "-"]
     details = build_details(
@@ -38,11 +42,6 @@ def require_fresh_policy(
     facts_paths: Sequence[str | Path], bundle_location: str | Path | None, ref: str
 ) -> None:
     """Raise ``PolicyChangedError`` (exit 1) when the policy is newer than the evidence."""
-    from mlgate.bundles.freshness import PolicyChangedError, is_after, newest_policy_change
-    from mlgate.errors import UsageError
-    from mlgate.facts.document import load_facts
-    from mlgate.report.evidence import newest_collected_at
-    from mlgate.resources import bundle_dir
 
     if any(str(p) == "-" for p in facts_paths):
         raise UsageError("--policy-changed-since needs facts files, not stdin")

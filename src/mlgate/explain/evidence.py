@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mlgate.report.measures import vulnerability_counts
+from mlgate.explain.measures import vulnerability_counts
 
 _LABEL_KEYS = ("name", "kind", "metric", "test", "id", "uri")
 
