@@ -95,7 +95,7 @@ def _details_figure(runs: int) -> float:
     import yaml
 
     from mlgate.bundles.load import load_bundle
-    from mlgate.report.details import build_details
+    from mlgate.explain.details import build_details
 
     facts = yaml.safe_load((REPO / "examples/credit-risk/passing.yaml").read_text())
     facts["security"]["vulnerabilities"] = [

@@ -60,14 +60,12 @@ def layer_of(module: str) -> str:
 RANK = {name: i for i, layer in enumerate(LAYERS) for name in layer}
 
 # The upward imports still to untangle (issue "Layers that hold"). Only shrinks.
-KNOWN: set[tuple[str, str]] = {
-    ("mlgate.bundles.skeleton", "mlgate.authoring.inspect"),
-}
+KNOWN: set[tuple[str, str]] = set()
 
 # Imports between mlgate modules placed inside a function, per importing module.
 DEFERRED_KNOWN: dict[str, int] = {
     "mlgate.approvals.service": 1,
-    "mlgate.bundles.skeleton": 2,
+    "mlgate.authoring.skeleton": 2,
     "mlgate.cli.approve": 18,
     "mlgate.cli.bundle": 18,
     "mlgate.cli.bundle_fleet": 15,
@@ -242,8 +240,8 @@ def test_the_check_catches_a_planted_upward_import(tmp_path: Path) -> None:
 
 if __name__ == "__main__":  # python -m tests.test_layers: the lists as they are now
     upward = sorted({(f.source, f.target) for f in imports() if _upward(f)})
-    print("KNOWN: set[tuple[str, str]] = {")
-    print("".join(f'    ("{a}", "{b}"),\n' for a, b in upward) + "}")
+    body = "".join(f'    ("{a}", "{b}"),\n' for a, b in upward)
+    print("KNOWN: set[tuple[str, str]] = " + ("{\n" + body + "}" if upward else "set()"))
     deferred: dict[str, int] = {}
     for found in imports():
         if found.deferred:

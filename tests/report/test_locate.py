@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mlgate.facts.document import load_facts
 from mlgate.explain.locate import FactsLocator
+from mlgate.facts.document import load_facts
 
 HEAD = "apiVersion: mlgate/v1\nkind: ModelFacts\nsubject: {name: m, version: '1', risk_tier: low}\n"
 

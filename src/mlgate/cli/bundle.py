@@ -158,8 +158,8 @@ def skeleton(
 
     Example: mlgate bundle skeleton rego --tier high -o facts.yaml
     """
-    from mlgate.bundles.skeleton import render
-    from mlgate.bundles.skeleton import skeleton as make
+    from mlgate.authoring.skeleton import render
+    from mlgate.authoring.skeleton import skeleton as make
     from mlgate.bundles.source import load
     from mlgate.cli.output import emit
     from mlgate.engine.syntax import require_parsable
