@@ -85,3 +85,23 @@ def test_version_names_mlgate_and_the_engine(capsys: pytest.CaptureFixture[str])
         f"mlgate {mlgate.__version__} "
         f"(embedded engine: regorus {metadata.version('gordon-to-regorus')})"
     )
+
+
+def test_top_level_help_imports_no_command_module_and_says_what_the_commands_say() -> None:
+    """`mlgate --help` lists the commands from a table; the table must say exactly what
+    the commands' own help says, in the same order (else this fails)."""
+    code = (
+        "import sys\nfrom mlgate.cli.main import main\n"
+        "main(['--help'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('mlgate.cli.')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    *help_lines, loaded = done.stdout.strip().splitlines()
+    assert loaded == "['mlgate.cli.main']", loaded
+    import click
+    import typer.main
+
+    cli._register()
+    group = typer.main.get_command(cli.app)
+    real = group.get_help(click.Context(group, info_name="mlgate", **group.context_settings))
+    assert "\n".join(help_lines) == real.strip()

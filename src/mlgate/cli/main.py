@@ -95,6 +95,30 @@ _COMMANDS = {
 }
 _registered: set[str] = set()
 
+# What `mlgate --help` lists without importing a single command module (each brings
+# its own imports); tests/cli/test_main_lazy.py keeps it equal to the commands' help.
+_SUMMARIES: dict[str, str] = {
+    "check": "Evaluate facts against the policy bundle and print the decision.",
+    "approve": "Sign an approval (or --reject) of a logged decision and append it to the log.",
+    "status": "Show the approvals a decision required, those given since, and any not counted.",
+    "replay": "Re-evaluate a logged decision's facts with its bundle and confirm the outcome.",
+    "report": "Render a decision for people: a self-contained HTML report (no network) by default.",
+    "explain": "Explain a decision per control: rule, threshold and its source, actual value, "
+    "the fix.",
+    "monitor": "Decide whether a deployed model is still fit: drift, latency, confidence, canary.",
+    "compare": "Is the challenger no worse than the champion beyond the tier's margin on any "
+    "metric?",
+    "recertify": "Re-evaluate every production model under BUNDLE and show whose outcome changes.",
+    "config": "Show the config file in use and each setting with its source.",
+    "eval": "Evaluate QUERY over the bundle with the facts as input and print the value as JSON.",
+    "facts": "Validate and merge facts documents.",
+    "approvals": "Import approvals given elsewhere.",
+    "keys": "Make approvers' and bundles' signing keys.",
+    "log": "Verify, query and export the decision log.",
+    "bundle": "Build, sign, verify, inspect, test, lint, diff and serve policy bundles.",
+}
+_TOP_HELP: tuple[list[str], ...] = ([], ["--help"], ["-h"])
+
 
 def _register(modules: tuple[str, ...] = _COMMAND_MODULES) -> None:
     import importlib
@@ -194,11 +218,17 @@ def main(argv: list[str] | None = None) -> int:
     import click
 
     args, debug = _take_debug(sys.argv[1:] if argv is None else list(argv))
-    _register(_modules_for(args))
+    top_help = args in _TOP_HELP
+    if not top_help:
+        _register(_modules_for(args))
+    command = typer.main.get_command(app)
+    if top_help and isinstance(command, click.Group):  # listed, not imported
+        for name, summary in _SUMMARIES.items():
+            command.add_command(click.Command(name, help=summary))
     try:
         with _configured():
             # Not click's standalone mode: a usage error is one line, like every other error.
-            result = app(args=args, prog_name="mlgate", standalone_mode=False)
+            result = command.main(args=args, prog_name="mlgate", standalone_mode=False)
     except SystemExit as done:
         code = done.code
         return code if isinstance(code, int) else (0 if code is None else int(ExitCode.ERROR))
