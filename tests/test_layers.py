@@ -65,24 +65,11 @@ KNOWN: set[tuple[str, str]] = set()
 # Imports between mlgate modules placed inside a function, per importing module.
 DEFERRED_KNOWN: dict[str, int] = {
     "mlgate.approvals.service": 1,
-    "mlgate.authoring.skeleton": 2,
-    "mlgate.cli.approve": 18,
-    "mlgate.cli.bundle": 18,
-    "mlgate.cli.bundle_fleet": 15,
-    "mlgate.cli.bundle_ops": 19,
-    "mlgate.cli.facts": 7,
-    "mlgate.cli.keys": 1,
-    "mlgate.cli.log": 16,
+    "mlgate.cli.approve": 1,
+    "mlgate.cli.bundle_ops": 1,
+    "mlgate.cli.facts": 1,
+    "mlgate.cli.log": 6,
     "mlgate.cli.main": 1,
-    "mlgate.cli.monitor": 17,
-    "mlgate.cli.recertify": 7,
-    "mlgate.cli.report": 11,
-    "mlgate.facts.validate": 1,
-    "mlgate.report.base": 8,
-    "mlgate.report.github": 1,
-    "mlgate.report.load": 5,
-    "mlgate.report.log_source": 1,
-    "mlgate.report.view": 1,
 }
 
 

@@ -178,7 +178,7 @@ def test_connections_over_the_limit_get_503_at_once(serve: Serve) -> None:
     port = server.server_port
     holders = [raw(port, STALLED) for _ in range(2)]
     try:
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 20  # generous: a loaded CI machine accepts slowly
         status = 0
         while time.monotonic() < deadline:  # the two are accepted in the server's own time
             status = post(port, batch(), timeout=5)
@@ -189,7 +189,7 @@ def test_connections_over_the_limit_get_503_at_once(serve: Serve) -> None:
     finally:
         for sock in holders:
             sock.close()
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 20
     while post(port, batch(), timeout=5) != 204:  # the slots come back
         assert time.monotonic() < deadline
         time.sleep(0.05)

@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 from mlgate.authoring.inspect import required_facts, thresholds_of
 from mlgate.bundles.entry import DECISION_QUERY
+from mlgate.errors import UsageError
 from mlgate.facts.placeholder import PLACEHOLDER
+from mlgate.resources import schema_path
 
 if TYPE_CHECKING:
     from mlgate.bundles.model import Bundle
@@ -38,12 +40,9 @@ def skeleton(bundle: Bundle, tier: str | None = None) -> tuple[dict[str, Any], l
     if tier is not None:
         known = sorted(thresholds_of(bundle))
         if tier not in known:
-            from mlgate.errors import UsageError
-
             raise UsageError(
                 f"--tier {tier!r}: the bundle defines the tiers {', '.join(known) or '(none)'}"
             )
-    from mlgate.resources import schema_path
 
     schema = json.loads(schema_path("facts.schema.json").read_text("utf-8"))
     doc: dict[str, Any] = {"apiVersion": "mlgate/v1", "kind": "ModelFacts"}

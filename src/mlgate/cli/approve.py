@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from mlgate.approvals.errors import ApprovalError
+from mlgate.approvals.principals import load_principals, locate
+from mlgate.approvals.service import Request, import_records
+from mlgate.approvals.service import approve as run
+from mlgate.facts.load import load_document
 from mlgate.logstore.lookup import resolve_decision_id
+from mlgate.logstore.open import open_store
+from mlgate.times import utc_now
 
 if TYPE_CHECKING:
     from mlgate.approvals.principals import Principals
@@ -19,8 +26,6 @@ approvals_app = typer.Typer(help="Import approvals given elsewhere.", no_args_is
 
 
 def _principals(path: str | None) -> Principals:
-    from mlgate.approvals.errors import ApprovalError
-    from mlgate.approvals.principals import load_principals, locate
 
     found = locate(path)
     if found is None:
@@ -57,11 +62,6 @@ def approve(
     a later `mlgate check` of the same facts and bundle counts it.
     Example: mlgate approve 0190c6e2-… --role model_risk --as omar.risk --key omar.risk.key
     """
-    from mlgate.approvals.errors import ApprovalError
-    from mlgate.approvals.service import Request
-    from mlgate.approvals.service import approve as run
-    from mlgate.logstore.open import open_store
-    from mlgate.times import utc_now
 
     if (source is None) != (on_behalf_of is None):
         raise ApprovalError("--on-behalf-of and --source go together")
@@ -95,11 +95,6 @@ def import_(
     A file holds one record {payload, signature} or {records: [...]}.
     Example: mlgate approvals import github-review-4411.json
     """
-    from mlgate.approvals.errors import ApprovalError
-    from mlgate.approvals.service import import_records
-    from mlgate.facts.load import load_document
-    from mlgate.logstore.open import open_store
-    from mlgate.times import utc_now
 
     trusted = _principals(principals)
     records: list[object] = []
@@ -125,10 +120,7 @@ def status(
     a valid rejection.
     Example: mlgate status 0190c6e2-…
     """
-    from mlgate.approvals.principals import load_principals, locate
     from mlgate.approvals.status import status as run
-    from mlgate.logstore.open import open_store
-    from mlgate.times import utc_now
 
     found = locate(principals)
     trusted = load_principals(found) if found else None

@@ -3,40 +3,35 @@
 
 from __future__ import annotations
 
-import json
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import typer
 
-if TYPE_CHECKING:
-    from mlgate.bundles.jws import Key
+from mlgate.authoring.inspect import describe, render_text
+from mlgate.authoring.skeleton import render
+from mlgate.authoring.skeleton import skeleton as make
+from mlgate.bundles.sign import SigningOptions
+from mlgate.bundles.source import load
+from mlgate.bundles.verify import verify_location
+from mlgate.cli import bundle_fleet, bundle_ops
+from mlgate.cli.bundle_options import (
+    ALG_HELP,
+    BUNDLE_ARG,
+    KEY_ID_HELP,
+    SCOPE_HELP,
+    Fmt,
+    key_from,
+    print_json,
+)
+from mlgate.cli.output import emit
+from mlgate.distribution.build import build_files, write_archive
+from mlgate.engine.syntax import require_parsable
+from mlgate.errors import UsageError
 
 bundle_app = typer.Typer(
     help="Build, sign, verify, inspect, test, lint, diff and serve policy bundles.",
     no_args_is_help=True,
 )
-
-BUNDLE_ARG = "Bundle directory, .tar.gz or https:// URL."
-KEY_ID_HELP = "Key id: put in the token as kid (build) or required to match it (verify)."
-ALG_HELP = "RS256 | ES256 | HS256 [default: from the PEM key; give HS256 for a shared secret]."
-SCOPE_HELP = "Signature scope; OPA's signing.scope must then be the same."
-
-
-class Fmt(StrEnum):
-    TEXT = "text"
-    JSON = "json"
-
-
-def print_json(value: Any) -> None:
-    print(json.dumps(value, indent=2, ensure_ascii=False))
-
-
-def key_from(path: Path, alg: str | None, *, for_signing: bool) -> Key:
-    from mlgate.bundles.jws import load_key
-
-    return load_key(path, alg, for_signing=for_signing)
 
 
 @bundle_app.command("build")
@@ -66,8 +61,6 @@ def build(
     The bundle must load and every module parse before anything is written.
     Example: mlgate bundle build rego -o policy.tar.gz --signing-key key.pem --key-id gate-2026
     """
-    from mlgate.bundles.sign import SigningOptions
-    from mlgate.distribution.build import build_files, write_archive
 
     signing = None
     if signing_key is not None:
@@ -75,8 +68,6 @@ def build(
         expires = expires_days * 86400 if expires_days else None
         signing = SigningOptions(key, key_id=key_id, scope=scope, expires_in=expires)
     elif key_id or scope or alg or expires_days:
-        from mlgate.errors import UsageError
-
         raise UsageError("--key-id, --alg, --scope and --expires-days need --signing-key")
     built = build_files(directory, revision=revision, signing=signing)
     size = write_archive(built.files, output)
@@ -111,7 +102,6 @@ def verify(
     wrong key or key id, expired or malformed token) when it does not.
     Example: mlgate bundle verify policy.tar.gz --verification-key pub.pem --key-id gate-2026
     """
-    from mlgate.bundles.verify import verify_location
 
     key = key_from(verification_key, alg, for_signing=False)
     loaded, verified = verify_location(bundle, key, key_id=key_id, scope=scope)
@@ -134,9 +124,6 @@ def inspect(
 
     Example: mlgate bundle inspect policy.tar.gz --format json
     """
-    from mlgate.authoring.inspect import describe, render_text
-    from mlgate.bundles.source import load
-    from mlgate.engine.syntax import require_parsable
 
     loaded, files = load(bundle)
     require_parsable(loaded.modules, loaded.source)  # what cannot load is not described
@@ -158,12 +145,6 @@ def skeleton(
 
     Example: mlgate bundle skeleton rego --tier high -o facts.yaml
     """
-    from mlgate.authoring.skeleton import render
-    from mlgate.authoring.skeleton import skeleton as make
-    from mlgate.bundles.source import load
-    from mlgate.cli.output import emit
-    from mlgate.engine.syntax import require_parsable
-    from mlgate.errors import UsageError
 
     if fmt not in ("yaml", "json"):
         raise UsageError(f"--format {fmt!r}: choose yaml or json")
@@ -174,8 +155,6 @@ def skeleton(
 
 
 def register(app: typer.Typer) -> None:
-    from mlgate.cli import bundle_fleet, bundle_ops
-
     bundle_ops.add_commands(bundle_app)
     bundle_fleet.add_commands(bundle_app)
     app.add_typer(bundle_app, name="bundle")

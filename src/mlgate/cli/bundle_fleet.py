@@ -7,9 +7,26 @@ from pathlib import Path
 
 import typer
 
-from mlgate.cli.bundle import ALG_HELP, BUNDLE_ARG, KEY_ID_HELP, SCOPE_HELP, Fmt, print_json
+from mlgate.bundles.load import load_bundle
+from mlgate.bundles.sign import SigningOptions
+from mlgate.bundles.trusted import Verification
+from mlgate.bundles.verify import verify_location
+from mlgate.cli.bundle_options import (
+    ALG_HELP,
+    BUNDLE_ARG,
+    KEY_ID_HELP,
+    SCOPE_HELP,
+    Fmt,
+    key_from,
+    print_json,
+)
 from mlgate.cli.opa_options import OPA_CA_CERT, OPA_CLIENT_CERT, OPA_CLIENT_KEY, OPA_TOKEN_FILE
-from mlgate.distribution.bundle_serve import DEFAULT_PORT
+from mlgate.distribution.bundle_serve import DEFAULT_PORT, PREFIX, make_server, serve_forever
+from mlgate.distribution.catalog import Catalog
+from mlgate.distribution.push import push as run
+from mlgate.engine.base import check_timeout
+from mlgate.engine.opa_conn import OpaSettings
+from mlgate.errors import InputError, UsageError
 from mlgate.tokens import read_token
 
 
@@ -40,12 +57,6 @@ def serve(
     Default port 8282 (log serve's is 8283).
     Example: mlgate bundle serve rego --signing-key key.pem --key-id gate --port 8282
     """
-    from mlgate.bundles.sign import SigningOptions
-    from mlgate.bundles.trusted import Verification
-    from mlgate.cli.bundle import key_from
-    from mlgate.distribution.bundle_serve import PREFIX, make_server, serve_forever
-    from mlgate.distribution.catalog import Catalog
-    from mlgate.errors import InputError
 
     signing = (
         SigningOptions(key_from(signing_key, alg, for_signing=True), key_id=key_id, scope=scope)
@@ -98,12 +109,6 @@ def push(
     a token from --opa-token-file or env MLGATE_OPA_TOKEN (never an argument).
     Example: mlgate bundle push policy.tar.gz --opa-url http://127.0.0.1:8181
     """
-    from mlgate.bundles.load import load_bundle
-    from mlgate.cli.bundle import key_from
-    from mlgate.distribution.push import push as run
-    from mlgate.engine.base import check_timeout
-    from mlgate.engine.opa_conn import OpaSettings
-    from mlgate.errors import UsageError
 
     timeout = check_timeout(timeout)
     if verification_key is None and (key_id or scope):
@@ -115,8 +120,6 @@ def push(
         token_file=opa_token_file,
     ).resolve()
     if verification_key is not None:
-        from mlgate.bundles.verify import verify_location
-
         key = key_from(verification_key, alg, for_signing=False)
         loaded, _ = verify_location(bundle, key, key_id=key_id, scope=scope)
     else:

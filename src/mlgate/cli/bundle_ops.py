@@ -10,17 +10,28 @@ from pathlib import Path
 import typer
 
 from mlgate.authoring.case_update import update_cases
+from mlgate.authoring.diff import changes
+from mlgate.authoring.diff_text import render_diff
 from mlgate.authoring.engine_parity import Parity, compare_engines, parse_engines
-from mlgate.cli.bundle import BUNDLE_ARG, Fmt, print_json
+from mlgate.authoring.impact import analyse
+from mlgate.authoring.impact_sources import facts_dir_items, log_items
+from mlgate.authoring.lint import lint as run
+from mlgate.authoring.testing import case_files, render_text, run_tests
+from mlgate.bundles.load import load_bundle
+from mlgate.bundles.source import load
+from mlgate.cli.bundle_options import BUNDLE_ARG, Fmt, print_json
 from mlgate.cli.progress import ProgressBar
+from mlgate.engine.syntax import require_parsable
 from mlgate.errors import UsageError
+from mlgate.invariants import case_seeds, check_invariants, registry_seeds
+from mlgate.invariants import render_text as render_invariants
+from mlgate.resources import bundle_dir
 
 _DEFAULT = " [env MLGATE_BUNDLE; default: shipped bundle]"
 
 
 def _default_bundle(bundle: str | None) -> str:
     """BUNDLE, else ``$MLGATE_BUNDLE`` (or the config file's ``bundle``), else the shipped one."""
-    from mlgate.resources import bundle_dir
 
     return bundle or os.environ.get("MLGATE_BUNDLE") or str(bundle_dir())
 
@@ -66,8 +77,6 @@ def test(
     cases rewritten count as passing.
     Example: mlgate bundle test rego --cases tests/cases --coverage --invariants
     """
-    from mlgate.authoring.testing import case_files, render_text, run_tests
-    from mlgate.bundles.load import load_bundle
 
     names = parse_engines(engines)
     location = _default_bundle(bundle)
@@ -98,8 +107,6 @@ def test(
         parity = compare_engines(loaded, files, report.results, names, run=run)
     checked = None
     if invariants:
-        from mlgate.invariants import case_seeds, check_invariants, registry_seeds
-
         checked = check_invariants(loaded, [*case_seeds(files), *registry_seeds()])
     if fmt is Fmt.JSON:
         print_json(
@@ -119,8 +126,6 @@ def test(
             print(f"updated {len(rewritten)} case file(s)")
         print(render_text(report, coverage=coverage, verbose=verbose), end="")
         if checked is not None:
-            from mlgate.invariants import render_text as render_invariants
-
             print(render_invariants(checked), end="")
     if parity is not None and fmt is Fmt.TEXT:
         _print_parity(parity)
@@ -151,8 +156,6 @@ def lint(
     Example: mlgate bundle lint rego --strict
     """
     from mlgate.authoring.findings import render_text
-    from mlgate.authoring.lint import lint as run
-    from mlgate.bundles.source import load
 
     loaded, read = load(_default_bundle(bundle))
     findings = run(loaded, read.files)
@@ -191,10 +194,6 @@ def diff(
 
     Example: mlgate bundle diff policy-v12.tar.gz rego --facts-dir facts/
     """
-    from mlgate.authoring.diff import changes
-    from mlgate.authoring.diff_text import render_diff
-    from mlgate.bundles.load import load_bundle
-    from mlgate.engine.syntax import require_parsable
 
     if facts_dir is not None and decisions is not None:
         raise UsageError("give --facts-dir or --decisions, not both")
@@ -206,9 +205,6 @@ def diff(
     report = None
     skipped: list[str] = []
     if facts_dir is not None or decisions is not None:
-        from mlgate.authoring.impact import analyse
-        from mlgate.authoring.impact_sources import facts_dir_items, log_items
-
         if facts_dir is not None:
             items = facts_dir_items(facts_dir)
         else:

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import typer
 
+from mlgate.cli.output import emit
 from mlgate.errors import FactsValidationError
+from mlgate.facts.collection import Progress, collect_facts
+from mlgate.facts.document import merge_files, validate_file
 
 facts_app = typer.Typer(help="Validate and merge facts documents.", no_args_is_help=True)
 
@@ -21,7 +24,6 @@ def validate(
 
     Example: mlgate facts validate examples/credit-risk/passing.yaml
     """
-    from mlgate.facts.document import validate_file
 
     failed = 0
     for path in files:
@@ -51,8 +53,6 @@ def merge(
     warning then names what is missing, and facts validate / check refuse it.
     Example: mlgate facts merge mlflow.json fairness.yaml -o facts.json
     """
-    from mlgate.cli.output import emit
-    from mlgate.facts.document import merge_files
     from mlgate.facts.validate import validate
 
     merged = merge_files(files)
@@ -98,8 +98,6 @@ def collect(
     Example: mlgate facts collect --from mlflow:models:/credit/3 --from pip-audit:audit.json
     --from ci: -o facts.json
     """
-    from mlgate.cli.output import emit
-    from mlgate.facts.collection import Progress, collect_facts
 
     def show(step: Progress) -> None:
         line = f"[{step.index}/{step.total}] {step.origin}: {step.summary} ({step.seconds:.1f} s)"

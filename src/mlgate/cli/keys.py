@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from mlgate.approvals.keys import generate as make
 from mlgate.bundles.keys import generate_signing_key
 
 keys_app = typer.Typer(help="Make approvers' and bundles' signing keys.", no_args_is_help=True)
@@ -24,7 +25,6 @@ def generate(
     with the principal's roles, to the principals file.
     Example: mlgate keys generate --principal omar.risk --out ~/.config/mlgate
     """
-    from mlgate.approvals.keys import generate as make
 
     key_path, public = make(principal, out)
     print(f"# private key written to {key_path} (mode 0600); add to the principals file:")

@@ -9,9 +9,14 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from mlgate.cli.output import emit
+from mlgate.decisions.model import OUTCOMES
 from mlgate.distribution.log_serve import DEFAULT_PORT, is_loopback, make_server, run
 from mlgate.errors import UsageError
-from mlgate.logstore.export import ExportFormat
+from mlgate.logstore.base import Query
+from mlgate.logstore.chain import verify_rows
+from mlgate.logstore.errors import CorruptLogError, LogStoreError
+from mlgate.logstore.export import ExportFormat, export_lines
 from mlgate.logstore.open import open_store
 from mlgate.tokens import read_token
 
@@ -48,8 +53,6 @@ def verify(log: str | None = typer.Option(None, "--log", help=LOG_HELP)) -> None
     Exit 0 when the chain is intact, 1 when it was tampered with.
     Example: mlgate log verify --log postgresql://mlgate@db/mlgate
     """
-    from mlgate.logstore.chain import verify_rows
-    from mlgate.logstore.errors import CorruptLogError
     from mlgate.logstore.open import open_store
 
     try:
@@ -79,9 +82,6 @@ def show(
 
     Example: mlgate log show 0190c6e2-…
     """
-    from mlgate.logstore.base import Query
-    from mlgate.logstore.errors import LogStoreError
-    from mlgate.logstore.export import export_lines
     from mlgate.logstore.open import open_store
 
     with open_store(log, create=False) as store:
@@ -101,9 +101,7 @@ def _query(
     revision: str | None,
     limit: int | None,
 ) -> Query:
-    from mlgate.decisions.model import OUTCOMES
     from mlgate.errors import UsageError
-    from mlgate.logstore.base import Query
 
     # A misspelt value would match nothing and look like an empty log.
     outcomes = (*OUTCOMES, "approve", "reject")
@@ -153,7 +151,6 @@ def query(
 
     Example: mlgate log query --model credit-risk-scorer --outcome fail --since 2026-11-01
     """
-    from mlgate.logstore.export import export_lines
     from mlgate.logstore.open import open_store
 
     q = _query(model, version, outcome, kind, since, until, revision, limit)
@@ -188,8 +185,6 @@ def export(
 
     Example: mlgate log export --format opa --since 2026-11-01 -o decisions.jsonl
     """
-    from mlgate.cli.output import emit
-    from mlgate.logstore.export import export_lines
     from mlgate.logstore.open import open_store
 
     q = _query(model, version, outcome, kind, since, until, revision, None)

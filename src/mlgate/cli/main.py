@@ -218,7 +218,9 @@ def main(argv: list[str] | None = None) -> int:
     import click
 
     args, debug = _take_debug(sys.argv[1:] if argv is None else list(argv))
-    top_help = args in _TOP_HELP
+    # Shell completion (click's _MLGATE_COMPLETE) runs with no arguments and needs the
+    # real commands; so does everything but the top-level help.
+    top_help = args in _TOP_HELP and "_MLGATE_COMPLETE" not in os.environ
     if not top_help:
         _register(_modules_for(args))
     command = typer.main.get_command(app)

@@ -30,6 +30,18 @@ from mlgate.cli.opa_options import (
     OPA_URL,
     engine_options,
 )
+from mlgate.cli.output import use_color
+from mlgate.cli.outputs import emit_all, parse_targets
+from mlgate.decisions.evaluate import evaluation_time
+from mlgate.explain.detailed import attach_details
+from mlgate.logstore.entry import decision_entry, default_actor
+from mlgate.logstore.mask import configured_rules
+from mlgate.logstore.open import open_store
+from mlgate.monitoring.build import Inputs
+from mlgate.monitoring.monitor import compare as run_compare
+from mlgate.monitoring.monitor import monitor as run_monitor
+from mlgate.monitoring.render import MonitoringTextFormatter
+from mlgate.monitoring.specs import SeriesSpec
 from mlgate.report.base import OutputFormat
 from mlgate.resources import bundle_dir
 
@@ -99,12 +111,6 @@ def monitor(
     -s prediction_confidence=conf.csv --baseline prediction_confidence=last_month.csv
     --drift drift.json
     """
-    from mlgate.cli.outputs import parse_targets
-    from mlgate.decisions.evaluate import evaluation_time
-    from mlgate.explain.detailed import attach_details
-    from mlgate.monitoring.build import Inputs
-    from mlgate.monitoring.monitor import monitor as run_monitor
-    from mlgate.monitoring.specs import SeriesSpec
 
     targets = parse_targets(output, output_format)
     required = verification(verification_key, key_id, alg, scope)
@@ -166,10 +172,6 @@ def compare(
 
     Example: mlgate compare --champion prod.yaml --challenger candidate.yaml
     """
-    from mlgate.cli.outputs import parse_targets
-    from mlgate.decisions.evaluate import evaluation_time
-    from mlgate.explain.detailed import attach_details
-    from mlgate.monitoring.monitor import compare as run_compare
 
     targets = parse_targets(output, output_format)
     checked = run_compare(
@@ -194,14 +196,11 @@ def compare(
 def _open_log(log: str | None) -> LogStore | None:
     if log is None:
         return None
-    from mlgate.logstore.open import open_store
 
     return open_store(log)
 
 
 def _record(store: LogStore, checked: Checked) -> None:
-    from mlgate.logstore.entry import decision_entry, default_actor
-    from mlgate.logstore.mask import configured_rules
 
     mask = configured_rules(checked.bundle.data)
     entry = decision_entry(
@@ -212,9 +211,6 @@ def _record(store: LogStore, checked: Checked) -> None:
 
 
 def _finish(decision: Decision, targets: list[Target]) -> None:
-    from mlgate.cli.output import use_color
-    from mlgate.cli.outputs import emit_all
-    from mlgate.monitoring.render import MonitoringTextFormatter
 
     if not emit_all(decision, targets, color=use_color(), text_formatter=MonitoringTextFormatter):
         for warning in decision.warnings:

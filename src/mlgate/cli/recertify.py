@@ -18,7 +18,11 @@ from mlgate.cli.opa_options import (
     engine_options,
 )
 from mlgate.cli.progress import ProgressBar
+from mlgate.decisions.evaluate import check_evaluation_time, evaluation_time
 from mlgate.errors import UsageError
+from mlgate.fleet.recertify import recertify as run
+from mlgate.fleet.sources import FactsDir, MlflowRegistry
+from mlgate.fleet.table import render_json, render_text
 
 
 def recertify(
@@ -83,10 +87,6 @@ def recertify(
 
     Example: mlgate recertify --bundle policy-2026.12/ --facts-dir prod-facts/
     """
-    from mlgate.decisions.evaluate import check_evaluation_time, evaluation_time
-    from mlgate.fleet.recertify import recertify as run
-    from mlgate.fleet.sources import FactsDir, MlflowRegistry
-    from mlgate.fleet.table import render_json, render_text
 
     if (facts_dir is None) == (mlflow_registry is None):
         raise UsageError("give exactly one of --facts-dir DIR and --mlflow-registry URI")

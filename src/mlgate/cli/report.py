@@ -6,7 +6,12 @@ from pathlib import Path
 
 import typer
 
+from mlgate.cli.output import emit, use_color
+from mlgate.explain.history import with_history
 from mlgate.report.base import OutputFormat
+from mlgate.report.explain import explain as explain_text
+from mlgate.report.load import load_decision, with_bundle_details
+from mlgate.report.log_source import log_source
 
 DECISION_HELP = "Decision JSON file (from check --format json; - for stdin), or a decision id."
 LOG_HELP = "Decision log to look ids up in [env MLGATE_LOG; default ~/.local/share/mlgate/log.db]."
@@ -30,10 +35,6 @@ def report(
     Exit 0 when the report was written, 2 on an error (whatever the decision's outcome).
     Example: mlgate report decision.json -o report.html
     """
-    from mlgate.cli.output import emit, use_color
-    from mlgate.explain.history import with_history
-    from mlgate.report.load import load_decision, with_bundle_details
-    from mlgate.report.log_source import log_source
 
     loaded = load_decision(decision, [log_source(log)])
     full = with_history(with_bundle_details(loaded, bundle), log)
@@ -53,10 +54,6 @@ def explain(
 
     Example: mlgate explain decision.json --control MLG-PERF-001
     """
-    from mlgate.cli.output import emit
-    from mlgate.report.explain import explain as explain_text
-    from mlgate.report.load import load_decision, with_bundle_details
-    from mlgate.report.log_source import log_source
 
     loaded = load_decision(decision, [log_source(log)])
     emit(explain_text(with_bundle_details(loaded, bundle), control), None)

@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from mlgate._fastschema import surely_valid
+from mlgate._jsonschema import jsonschema
 from mlgate.canonical import show
 from mlgate.facts.identity import identity_problem, people
 from mlgate.facts.metrics import MetricSpec, lookup
@@ -279,7 +280,6 @@ def _pattern_phrases() -> dict[str, str]:
 @functools.cache
 def _validator() -> Any:
     """The facts schema compiled once, with timestamps checked for real dates."""
-    from mlgate._jsonschema import jsonschema
 
     Draft202012Validator = jsonschema().Draft202012Validator
     validators = jsonschema().validators

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from mlgate.report import svg, view
+from mlgate.report import sentences, svg, view
 
 if TYPE_CHECKING:
     from mlgate.decisions.model import Decision
@@ -42,10 +42,31 @@ def _actual(decision: Decision, cid: str, measures: list[dict[str, Any]]) -> str
     return e(found[0].get("actual")) if found else ""
 
 
-def _control_row(decision: Decision, c: dict[str, Any], measures: list[dict[str, Any]]) -> str:
-    limits = "<br>".join(
-        f"<code>{e(t['data_path'])}</code> = {e(t['value'])}" for t in c.get("thresholds") or []
+def _feature(measures: list[dict[str, Any]], cid: str, pointer: str | None = None) -> str | None:
+    """The one sensitive feature the control's (or the pointer's) measures are across."""
+    found = {
+        m["sensitive_feature"]
+        for m in measures
+        if m["control"] == cid
+        and m.get("sensitive_feature")
+        and (pointer is None or pointer == m["pointer"] or pointer.startswith(m["pointer"] + "/"))
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _limit(t: dict[str, Any], feature: str | None) -> str:
+    """A threshold as a sentence; the raw value and its data path in the title."""
+    raw = f"{t['data_path']} = {view.value_text(t['value'])}"
+    words = sentences.threshold(str(t["path"]), t["value"], feature)
+    return (
+        f'<span class="limit" title="{e(raw)}">{e(words)}</span>'
+        f'<br><code class="path">{e(t["data_path"])}</code>'
     )
+
+
+def _control_row(decision: Decision, c: dict[str, Any], measures: list[dict[str, Any]]) -> str:
+    feature = _feature(measures, str(c["id"]))
+    limits = "<br>".join(_limit(t, feature) for t in c.get("thresholds") or [])
     return (
         f'<tr class="control" data-control="{e(c["id"])}" data-status="{e(c.get("status"))}">'
         f"<td>{_pill(str(c.get('status', 'pass')))}</td>"
@@ -104,13 +125,21 @@ def family_section(
     )
 
 
+def _expected(decision: Decision, v: dict[str, Any]) -> str:
+    """A violation's expected value as a sentence; the raw value in the title."""
+    measures = view.details(decision).get("measures") or []
+    feature = _feature(measures, str(v["control"]), str(v.get("evidence") or ""))
+    words = sentences.expected(v.get("expected"), feature)
+    return f'<td class="expected" title="{e(v.get("expected"))}">{e(words)}</td>'
+
+
 def findings_section(decision: Decision) -> str:
     out = ""
     if decision.violations:
         rows = [
             f'<tr class="violation" data-control="{e(v["control"])}"><td class="id">'
             f"<b>{e(v['control'])}</b></td><td>{e(v['severity'])}</td><td>{e(v['message'])}</td>"
-            f'<td class="val">{e(v.get("expected"))}</td><td class="val">{e(v.get("actual"))}</td>'
+            f'{_expected(decision, v)}<td class="val">{e(v.get("actual"))}</td>'
             f"<td>{_where(decision, v.get('evidence'))}</td></tr>"
             for v in decision.violations
         ]
@@ -137,37 +166,6 @@ def findings_section(decision: Decision) -> str:
     if not out:
         out = "<p>No findings: every control passed.</p>"
     return f'<section id="findings"><h2>What blocks the release</h2>{out}</section>'
-
-
-def approvals_section(decision: Decision) -> str:
-    required = [
-        f'<tr class="approval" data-role="{e(a["role"])}"><td>{e(a["role"])}</td>'
-        f'<td class="num">{a["count"]}</td><td class="num">{a.get("given", 0)}</td>'
-        f"<td>{e(a['reason'])}<br>"
-        f"<code>{e(view.approve_command(decision, a['role']))}</code></td></tr>"
-        for a in decision.required_approvals
-    ]
-    ignored = {
-        (x.get("principal"), x.get("role")): x.get("reason", "")
-        for x in decision.document.get("approvals_ignored", [])
-    }
-    records = (view.details(decision).get("evidence") or {}).get("approvals") or []
-    given = [
-        f"<tr><td>{e(r.get('principal', ''))}</td><td>{e(r.get('role', ''))}</td>"
-        f"<td>{e(r.get('decision', ''))}</td><td>{e(r.get('at', ''))}</td>"
-        f"<td>{e(ignored.get((r.get('principal'), r.get('role')), 'valid'))}</td></tr>"
-        for r in records
-    ]
-    out = ""
-    if required:
-        head = ["Role", "Required", "Given", "Why, and how to give it"]
-        out += "<h3>Still required</h3>" + _table(head, required, "required-approvals")
-    else:
-        out += "<p>No approval is outstanding.</p>"
-    if given:
-        head = ["Principal", "Role", "Decision", "At", "Counted?"]
-        out += "<h3>Given</h3>" + _table(head, given, "given-approvals")
-    return f'<section id="approvals"><h2>Approvals</h2>{out}</section>'
 
 
 def vulnerabilities_section(decision: Decision) -> str:

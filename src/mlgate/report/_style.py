@@ -45,6 +45,7 @@ code, .mono { font-family:ui-monospace,"DejaVu Sans Mono",monospace; font-size:1
 .pill.missing_evidence { background:var(--warn); }
 .pill.approval_required { background:var(--appr); }
 .pill.waived { background:var(--waive); color:#222; }
+.pill.not_applicable { background:#fff; color:var(--muted); border:1px solid var(--line); }
 .pill.insufficient_evidence { background:var(--warn); }
 .pill.needs_approval { background:var(--appr); }
 tr.current td { font-weight:bold; }

@@ -5,6 +5,15 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol, assert_never, runtime_checkable
 
+from mlgate.report.codequality import CodeQualityFormatter
+from mlgate.report.github import GithubFormatter
+from mlgate.report.html import HtmlFormatter
+from mlgate.report.json_format import JsonFormatter
+from mlgate.report.junit import JunitFormatter
+from mlgate.report.markdown import MarkdownFormatter
+from mlgate.report.sarif import SarifFormatter
+from mlgate.report.text import TextFormatter
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -34,37 +43,21 @@ class OutputFormat(StrEnum):
 
     def to_formatter(self, *, color: bool = False) -> Formatter:
         if self is OutputFormat.TEXT:
-            from mlgate.report.text import TextFormatter
-
             return TextFormatter(color=color)
         if self is OutputFormat.JSON:
-            from mlgate.report.json_format import JsonFormatter
-
             return JsonFormatter()
         if self is OutputFormat.JUNIT:
-            from mlgate.report.junit import JunitFormatter
-
             return JunitFormatter()
         if self is OutputFormat.SARIF:
-            from mlgate.report.sarif import SarifFormatter
-
             return SarifFormatter()
         if self is OutputFormat.GITHUB:
             import os
 
-            from mlgate.report.github import GithubFormatter
-
             return GithubFormatter(step_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None)
         if self is OutputFormat.MARKDOWN:
-            from mlgate.report.markdown import MarkdownFormatter
-
             return MarkdownFormatter()
         if self is OutputFormat.HTML:
-            from mlgate.report.html import HtmlFormatter
-
             return HtmlFormatter()
         if self is OutputFormat.CODEQUALITY:
-            from mlgate.report.codequality import CodeQualityFormatter
-
             return CodeQualityFormatter()
         assert_never(self)

@@ -78,6 +78,8 @@ def _to_pass(decision: Decision, cid: str, status: str) -> list[str]:
             for w in decision.waivers_applied
             if w["control"] == cid
         ]
+    if status == "not_applicable":
+        return ["nothing: the tier sets no requirement, so nothing was checked"]
     return ["nothing: it passes"]
 
 

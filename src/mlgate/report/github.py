@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mlgate.report import view
+from mlgate.report.markdown import MarkdownFormatter
 
 if TYPE_CHECKING:
     from mlgate.decisions.model import Decision
@@ -85,6 +86,5 @@ class GithubFormatter:
         """The job summary to append to ``$GITHUB_STEP_SUMMARY``, when it is set."""
         if not self.step_summary:
             return []
-        from mlgate.report.markdown import MarkdownFormatter
 
         return [(Path(self.step_summary), MarkdownFormatter().render(decision))]

@@ -16,8 +16,8 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from mlgate.report import view
+from mlgate.report._html_approvals import approvals_section
 from mlgate.report._html_parts import (
-    approvals_section,
     evidence_section,
     family_section,
     findings_section,
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from mlgate.decisions.model import Decision
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-_ORDER = ("fail", "missing_evidence", "approval_required", "waived", "pass")
+_ORDER = ("fail", "missing_evidence", "approval_required", "waived", "pass", "not_applicable")
 
 
 def e(value: Any) -> str:

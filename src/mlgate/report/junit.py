@@ -3,8 +3,9 @@
 A control that failed is a ``<failure>`` (expected and actual of each finding
 in the body), missing evidence is an ``<error>`` (the control could not be
 checked), an outstanding approval is a ``<failure>`` of type
-``approval_required``, a waived control is ``<skipped>`` with its ticket, and a
-control that passed is a bare test case. The decision id, outcome and bundle
+``approval_required``, a waived control is ``<skipped>`` with its ticket, so is a
+control the tier sets no requirement for (not applicable), and a control that
+passed is a bare test case. The decision id, outcome and bundle
 are suite properties. Valid against the Jenkins xUnit ``junit-10.xsd``.
 """
 
@@ -87,6 +88,9 @@ def _testcase(decision: Decision, control: dict[str, Any]) -> ET.Element:
         time="0",
     )
     if status == "pass":
+        return case
+    if status == "not_applicable":
+        ET.SubElement(case, "skipped", message="not applicable: no requirement at this tier")
         return case
     if status == "waived":
         waivers = [w for w in decision.waivers_applied if w["control"] == cid]

@@ -23,9 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mlgate.bundles.load import load_bundle
 from mlgate.decisions.document import check_document
 from mlgate.decisions.model import Decision
 from mlgate.errors import BundleError, InputError
+from mlgate.explain.details import build_details, with_details
+from mlgate.facts.load import load_document
+from mlgate.resources import bundle_dir
 
 Found = tuple[dict[str, Any], "dict[str, Any] | None"]
 DecisionSource = Callable[[str], "Found | None"]
@@ -41,7 +45,6 @@ class Loaded:
 
 def load_decision(ref: str, sources: Sequence[DecisionSource] = ()) -> Loaded:
     """The decision in file ``ref`` (JSON), or with id ``ref`` from one of ``sources``."""
-    from mlgate.facts.load import load_document
 
     if ref == "-" or Path(ref).exists():
         name = "<stdin>" if ref == "-" else ref
@@ -60,9 +63,6 @@ def with_bundle_details(loaded: Loaded, bundle_location: str | None) -> Decision
     decision = loaded.decision
     if isinstance(decision.document.get("details"), dict):
         return decision
-    from mlgate.bundles.load import load_bundle
-    from mlgate.explain.details import build_details, with_details
-    from mlgate.resources import bundle_dir
 
     bundle = load_bundle(bundle_location or bundle_dir())
     wanted = (decision.document.get("bundle") or {}).get("digest")

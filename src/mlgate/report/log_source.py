@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mlgate.logstore.lookup import find_decision, resolve_decision_id
+from mlgate.logstore.open import open_store
 from mlgate.report.load import DecisionSource
 
 
@@ -12,7 +13,6 @@ def log_source(location: str | None) -> DecisionSource:
     """A source that finds a decision (and its logged facts) in the log at ``location``."""
 
     def lookup(decision_id: str) -> tuple[dict[str, Any], dict[str, Any] | None] | None:
-        from mlgate.logstore.open import open_store
 
         with open_store(location, create=False) as store:
             record = find_decision(store, resolve_decision_id(store, decision_id))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mlgate.report import view
+from mlgate.report import sentences, view
 
 if TYPE_CHECKING:
     from mlgate.decisions.model import Decision
@@ -29,6 +29,7 @@ ICON = {
     "missing_evidence": "⚠️",
     "approval_required": "✋",
     "waived": "🟡",
+    "not_applicable": "⚪",
 }
 HEAD = {"pass": "✅", "fail": "❌", "insufficient_evidence": "⚠️", "needs_approval": "✋"}
 _SIGN = {"minimum": "≥", "maximum": "≤"}
@@ -67,10 +68,10 @@ def _threshold_actual(decision: Decision, control: dict[str, Any]) -> tuple[str,
         return limits, "; ".join(f"{m['value']}" for m in own)
     found = [v for v in decision.violations if v["control"] == control["id"]]
     limits = "; ".join(
-        f"{t['path']} = {view.value_text(t['value'])}" for t in control.get("thresholds") or []
+        sentences.threshold(str(t["path"]), t["value"]) for t in control.get("thresholds") or []
     )
     if found:
-        expected = limits or view.value_text(found[0].get("expected"))
+        expected = limits or sentences.expected(found[0].get("expected"))
         return expected, view.value_text(found[0].get("actual"))
     return limits, ""
 
@@ -99,7 +100,8 @@ def _findings(decision: Decision) -> list[str]:
             at = f" — {code(f'{where[0]}:{where[1]}')}" if where else ""
             out.append(
                 f"- **{cell(v['control'])}** {cell(v['message'])} (expected "
-                f"{cell(v.get('expected'))}, actual {cell(v.get('actual'))}){at}"
+                f"{cell(sentences.expected(v.get('expected')))}, actual "
+                f"{cell(v.get('actual'))}){at}"
             )
         if len(decision.violations) > MAX_ROWS:
             out.append(f"- _… and {len(decision.violations) - MAX_ROWS} more_")
@@ -175,12 +177,18 @@ class MarkdownFormatter:
                 "> **Report-only:** enforcement is off; this outcome did not fail the job.",
             ]
         controls = view.controls(decision)
-        attention = [c for c in controls if c.get("status") != "pass"]
+        quiet = ("pass", "not_applicable")
+        attention = [c for c in controls if c.get("status") not in quiet]
         passing = [c for c in controls if c.get("status") == "pass"]
+        idle = [c for c in controls if c.get("status") == "not_applicable"]
         if attention:
             lines += ["", *_control_rows(decision, attention)]
         if passing:
             lines += ["", f"<details><summary>{len(passing)} control(s) pass</summary>", ""]
             lines += [*_control_rows(decision, passing), "", "</details>"]
+        if idle:
+            summary = f"{len(idle)} control(s) not applicable: no requirement at this tier"
+            lines += ["", f"<details><summary>{summary}</summary>", ""]
+            lines += [*_control_rows(decision, idle), "", "</details>"]
         lines += [*_findings(decision), *_approvals(decision), *_footer(decision)]
         return "\n".join(lines) + "\n"

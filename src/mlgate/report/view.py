@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from mlgate.decisions.model import Decision
+from mlgate.explain.details import controls_named_in
 
 VERDICT = {
     "pass": "PASS",
@@ -24,6 +25,7 @@ STATUS = {
     "missing_evidence": "missing evidence",
     "approval_required": "approval required",
     "waived": "waived",
+    "not_applicable": "not applicable",
 }
 
 
@@ -41,7 +43,6 @@ def controls(decision: Decision) -> list[dict[str, Any]]:
     found = details(decision).get("controls")
     if isinstance(found, list) and found:
         return [c for c in found if isinstance(c, dict)]
-    from mlgate.explain.details import controls_named_in
 
     return controls_named_in(decision.document, set())
 
