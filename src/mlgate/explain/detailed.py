@@ -29,11 +29,19 @@ def attach_details(
     *,
     enforced: bool = True,
     logged: bool = True,
+    approvals_verified: bool | None = None,
 ) -> Decision:
-
+    """``approvals_verified``: a principals file was in force, so the facts' approvals
+    are the verified signed records from the log (false: the facts' own claims)."""
     files = [p for p in facts_paths if str(p) != "-"]
     details = build_details(
-        checked.decision, checked.facts, files, checked.bundle, enforced=enforced, logged=logged
+        checked.decision,
+        checked.facts,
+        files,
+        checked.bundle,
+        enforced=enforced,
+        logged=logged,
+        approvals_verified=approvals_verified,
     )
     return with_details(checked.decision, details)
 

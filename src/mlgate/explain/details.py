@@ -19,7 +19,14 @@ for a reader; a decision without ``details`` still renders)::
       facts_files: [...]
 
 ``status`` is read from the decision: fail (a standing violation),
-missing_evidence, approval_required, waived, else pass.
+missing_evidence, approval_required, waived, else pass, or not_applicable
+when every threshold the control reads is "no requirement at this tier" (an
+empty map or list, or false): nothing was checked, so nothing passed.
+
+``approvals_verified`` says what the approvals in ``evidence`` are: true when
+a principals file was in force (only signed records from the decision log
+count), false when they are the facts' own, unsigned claims; absent when not
+known (details rebuilt from the log).
 """
 
 from __future__ import annotations
@@ -66,6 +73,15 @@ def control_status(cid: str, doc: dict[str, Any]) -> str:
     return "pass"
 
 
+def no_requirement(thresholds: list[dict[str, Any]]) -> bool:
+    """Every threshold is "no requirement at this tier": an empty map or list, or false."""
+    return bool(thresholds) and all(_none_required(t["value"]) for t in thresholds)
+
+
+def _none_required(value: Any) -> bool:
+    return value is False or (isinstance(value, dict | list) and not value)
+
+
 def tier_thresholds(
     bundle: Bundle, tier: str | None, root: tuple[str, ...] = THRESHOLDS
 ) -> dict[str, Any] | None:
@@ -97,6 +113,8 @@ def _control_json(
         if value is not None:
             data_path = ".".join(("data", *root, str(tier), path))
             out["thresholds"].append({"path": path, "data_path": data_path, "value": value})
+    if out["status"] == "pass" and no_requirement(out["thresholds"]):
+        out["status"] = "not_applicable"
     return out
 
 
@@ -129,9 +147,12 @@ def build_details(
     *,
     enforced: bool = True,
     logged: bool = True,
+    approvals_verified: bool | None = None,
 ) -> dict[str, Any]:
     """What the reports show beyond the decision; ``logged`` false (``check --no-log``):
-    the decision was recorded nowhere, so no report may offer to approve it."""
+    the decision was recorded nowhere, so no report may offer to approve it;
+    ``approvals_verified``: whether the facts' approvals are verified signed records
+    (a principals file was in force) or unsigned claims, ``None`` when not known."""
     doc = decision.document
     tier = doc.get("risk_tier") if isinstance(doc.get("risk_tier"), str) else None
     entry = doc.get("entry_point")
@@ -156,6 +177,7 @@ def build_details(
         "version": DETAILS_VERSION,
         "enforced": enforced,
         **({} if logged else {"logged": False}),
+        **({} if approvals_verified is None else {"approvals_verified": approvals_verified}),
         "tier": tier,
         "thresholds_path": ".".join(("data", *root, tier)) if tier and th else None,
         "controls": controls,

@@ -87,7 +87,11 @@ def check(request: CheckRequest) -> Checked:
         checked = Checked(decision, document, bundle)
 
         explained = attach_details(
-            checked, request.facts, enforced=request.enforced, logged=request.record
+            checked,
+            request.facts,
+            enforced=request.enforced,
+            logged=request.record,
+            approvals_verified=principals is not None,
         )
         checked = replace(checked, decision=explained)
         if store is not None:
