@@ -83,10 +83,12 @@ def _decision_problem(record: dict[str, Any]) -> str | None:
 
 @dataclass(frozen=True)
 class Stored:
-    """An approval record as the log holds it: the record and its log hash."""
+    """An approval record as the log holds it: the record, its log hash and the time
+    the log recorded it."""
 
     record: dict[str, Any]
     ref: str
+    time: str | None = None
 
 
 def approval_records(store: LogStore, subject: dict[str, Any]) -> list[Stored]:
@@ -100,7 +102,7 @@ def approval_records(store: LogStore, subject: dict[str, Any]) -> list[Stored]:
     out = []
     for row in rows:
         if row.columns.get("kind") in APPROVAL_KINDS:
-            out.append(Stored(_approval(row, name, version), row.hash))
+            out.append(Stored(_approval(row, name, version), row.hash, row.columns.get("time")))
     return out
 
 
