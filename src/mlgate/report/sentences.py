@@ -16,6 +16,8 @@ from typing import Any
 
 NO_REQUIREMENT = "no requirement at this tier"
 _LIMIT_WORDS = {"minimum": "at least", "maximum": "at most"}
+_PER_NAME: tuple[str, ...] = ("minimum", "maximum", "minimum_ratio", "maximum_difference")
+_PER_NAME += ("max_vulnerabilities", "max_degradation", "max_regression")
 _FLAGS = {
     "passed": "passed",
     "completed": "completed",
@@ -50,7 +52,7 @@ def _per_name(last: str, limits: dict[str, Any], feature: str | None = None) -> 
     """A map of per-name limits (metric, severity) under the threshold key ``last``."""
 
     def one(name: str, limit: Any) -> str:
-        who = "any other metric" if name == "default" else name
+        who = name if name != "default" else "any other metric" if len(limits) > 1 else "any metric"
         if last in _LIMIT_WORDS:
             return f"{name} {_LIMIT_WORDS[last]} {value(limit)}"
         if last == "minimum_ratio":
@@ -68,11 +70,24 @@ def _per_name(last: str, limits: dict[str, Any], feature: str | None = None) -> 
     return "; ".join(one(str(k), v) for k, v in limits.items())
 
 
+def _requirement(parts: list[str]) -> str:
+    """What a yes/no threshold requires: ``lineage.require_dataset_digest`` -> "dataset
+    digest"; ``robustness.required`` -> "robustness"."""
+    last = parts[-1]
+    if last == "required" and len(parts) > 1:
+        return _words(parts[-2])
+    return _words(last.removeprefix("require_").removesuffix("_required"))
+
+
 def threshold(path: str, limit: Any, feature: str | None = None) -> str:
     """The threshold at ``path`` (``fairness.minimum_ratio``, ...) of a tier in words."""
-    last = path.rsplit(".", 1)[-1]
-    if limit is False:
-        return _words(last).removesuffix(" required") + " not required"
+    parts = path.split(".")
+    last = parts[-1]
+    if len(parts) > 1 and parts[-2] in _PER_NAME and not isinstance(limit, dict):
+        return _per_name(parts[-2], {last: limit}, feature)  # one entry of a per-name map
+    if isinstance(limit, bool):
+        what = _requirement(parts)
+        return f"{what} required" if limit else f"{what} not required"
     if isinstance(limit, dict | list) and not limit:
         return NO_REQUIREMENT
     if isinstance(limit, dict):
@@ -84,8 +99,6 @@ def threshold(path: str, limit: Any, feature: str | None = None) -> str:
             else value(r)
             for r in limit
         )
-    if isinstance(limit, bool):
-        return _words(last).removesuffix(" required") + " required"
     if last == "max_scan_age_days":
         return f"a vulnerability scan at most {value(limit)} days old"
     if last.startswith(("max_", "min_")) and isinstance(limit, int | float):
