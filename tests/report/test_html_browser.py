@@ -145,7 +145,7 @@ def test_report_loads_in_chromium_and_shows_the_decisions_numbers(
 
     assert statuses == {
         s: Counter(c["status"] for c in doc["details"]["controls"]).get(s, 0)
-        for s in ("fail", "missing_evidence", "waived", "pass")
+        for s in ("fail", "missing_evidence", "waived", "pass", "not_applicable")
     } | {"approval_required": len(doc["required_approvals"])}
     rows = [a for _, a in dom.elements if a.get("class") == "violation"]
     assert len(rows) == len(doc["violations"])
