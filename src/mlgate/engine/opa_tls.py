@@ -7,7 +7,6 @@ from ``requests`` into a sentence that names the option to fix.
 
 from __future__ import annotations
 
-import ssl
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,6 +22,8 @@ def _readable(path: str, what: str) -> None:
 
 
 def check_ca(path: str) -> None:
+    import ssl  # only on the TLS path: an embedded check needs none of it
+
     _readable(path, "--opa-ca-cert")
     try:
         ssl.create_default_context(cafile=path)
@@ -35,6 +36,8 @@ def _no_password() -> str:
 
 
 def check_client_pair(cert: str, key: str) -> None:
+    import ssl  # only on the TLS path: an embedded check needs none of it
+
     _readable(cert, "--opa-client-cert")
     _readable(key, "--opa-client-key")
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
@@ -63,6 +66,8 @@ def exception_chain(exc: BaseException) -> Iterator[BaseException]:
 
 def tls_reason(exc: BaseException, *, has_client_cert: bool) -> str:
     """A readable cause for a failed TLS connection (``requests.exceptions.SSLError``)."""
+    import ssl  # only on the TLS path: an embedded check needs none of it
+
     for e in exception_chain(exc):
         if isinstance(e, ssl.SSLCertVerificationError):
             return (

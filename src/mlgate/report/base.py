@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
+import os
 from enum import StrEnum
-from typing import TYPE_CHECKING, Protocol, assert_never, runtime_checkable
-
-from mlgate.report.codequality import CodeQualityFormatter
-from mlgate.report.github import GithubFormatter
-from mlgate.report.html import HtmlFormatter
-from mlgate.report.json_format import JsonFormatter
-from mlgate.report.junit import JunitFormatter
-from mlgate.report.markdown import MarkdownFormatter
-from mlgate.report.sarif import SarifFormatter
-from mlgate.report.text import TextFormatter
+from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -42,22 +35,26 @@ class OutputFormat(StrEnum):
     CODEQUALITY = "codequality"
 
     def to_formatter(self, *, color: bool = False) -> Formatter:
+        """The format's formatter; its module is imported only when it is used (a
+        registry by name: `check --format json` loads no HTML renderer)."""
+        module, name = _FORMATTERS[self]
+        cls = getattr(importlib.import_module(module), name)
         if self is OutputFormat.TEXT:
-            return TextFormatter(color=color)
-        if self is OutputFormat.JSON:
-            return JsonFormatter()
-        if self is OutputFormat.JUNIT:
-            return JunitFormatter()
-        if self is OutputFormat.SARIF:
-            return SarifFormatter()
+            return cast("Formatter", cls(color=color))
         if self is OutputFormat.GITHUB:
-            import os
+            return cast(
+                "Formatter", cls(step_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None)
+            )
+        return cast("Formatter", cls())
 
-            return GithubFormatter(step_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None)
-        if self is OutputFormat.MARKDOWN:
-            return MarkdownFormatter()
-        if self is OutputFormat.HTML:
-            return HtmlFormatter()
-        if self is OutputFormat.CODEQUALITY:
-            return CodeQualityFormatter()
-        assert_never(self)
+
+_FORMATTERS: dict[OutputFormat, tuple[str, str]] = {
+    OutputFormat.TEXT: ("mlgate.report.text", "TextFormatter"),
+    OutputFormat.JSON: ("mlgate.report.json_format", "JsonFormatter"),
+    OutputFormat.JUNIT: ("mlgate.report.junit", "JunitFormatter"),
+    OutputFormat.SARIF: ("mlgate.report.sarif", "SarifFormatter"),
+    OutputFormat.GITHUB: ("mlgate.report.github", "GithubFormatter"),
+    OutputFormat.MARKDOWN: ("mlgate.report.markdown", "MarkdownFormatter"),
+    OutputFormat.HTML: ("mlgate.report.html", "HtmlFormatter"),
+    OutputFormat.CODEQUALITY: ("mlgate.report.codequality", "CodeQualityFormatter"),
+}
