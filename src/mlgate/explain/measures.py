@@ -9,6 +9,7 @@ pointer), so a chart can never disagree with the policy.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mlgate.bundles.controls import ControlInfo
@@ -180,7 +181,7 @@ def measures_for(
     return out
 
 
-def mark_failed(measures: list[dict[str, Any]], violations: list[dict[str, Any]]) -> None:
+def mark_failed(measures: list[dict[str, Any]], violations: Sequence[Mapping[str, Any]]) -> None:
     """Set ``failed`` on each measure from the decision's violations."""
     hits = {(v.get("control"), str(v.get("evidence", ""))) for v in violations}
     for m in measures:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -125,7 +126,7 @@ def family_section(
     )
 
 
-def _expected(decision: Decision, v: dict[str, Any]) -> str:
+def _expected(decision: Decision, v: Mapping[str, Any]) -> str:
     """A violation's expected value as a sentence; the raw value in the title."""
     measures = view.details(decision).get("measures") or []
     feature = _feature(measures, str(v["control"]), str(v.get("evidence") or ""))

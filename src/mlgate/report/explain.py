@@ -9,6 +9,7 @@ and what would make it pass. Everything is read from the decision (its
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from mlgate.decisions.model import Decision
@@ -37,7 +38,7 @@ def _at(decision: Decision, pointer: str | None) -> str:
     return f" ({found[0]}:{found[1]})" if found else ""
 
 
-def remedy(decision: Decision, v: dict[str, Any]) -> str:
+def remedy(decision: Decision, v: Mapping[str, Any]) -> str:
     """What would make one violation go away, from its expected and actual."""
     exp, act = v.get("expected"), view.value_text(v.get("actual"))
     if isinstance(exp, dict):

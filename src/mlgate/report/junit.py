@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from mlgate.report import view
@@ -94,7 +95,7 @@ def _testcase(decision: Decision, control: dict[str, Any]) -> ET.Element:
         return case
     if status == "waived":
         waivers = [w for w in decision.waivers_applied if w["control"] == cid]
-        w = waivers[0] if waivers else {}
+        w: Mapping[str, Any] = waivers[0] if waivers else {}
         message = f"waived until {w.get('expires_at', '?')} ({w.get('ticket', '?')}, "
         message += f"{w.get('approver', '?')}): {w.get('reason', '')}"
         ET.SubElement(case, "skipped", message=_clean(message))

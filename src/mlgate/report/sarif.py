@@ -110,7 +110,8 @@ def _results(decision: Decision, index: dict[str, int]) -> list[dict[str, Any]]:
             f"{v['message']} (expected {view.value_text(v.get('expected'))}, "
             f"actual {view.value_text(v.get('actual'))})"
         )
-        extra = {"status": "fail", "rule": v.get("rule"), "severity": v.get("severity")}
+        extra: dict[str, Any] = {"status": "fail", "rule": v.get("rule")}
+        extra["severity"] = v.get("severity")
         level = _LEVEL.get(str(v.get("severity")), "error")
         out.append(_result(decision, v["control"], level, text, v.get("evidence"), extra, rules))
     for m in decision.missing_evidence:

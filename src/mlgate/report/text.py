@@ -7,6 +7,7 @@ without ``NO_COLOR``).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ def _value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _source(item: dict[str, Any]) -> str:
+def _source(item: Mapping[str, Any]) -> str:
     src = item.get("source")
     if not isinstance(src, dict):
         return ""
