@@ -3,7 +3,10 @@
 Prints figures and ratios; it asserts nothing (targets are read by people):
 - cold `mlgate check` ≤ 1.5x a minimal Python script that loads regorus and
   evaluates the same bundle once;
-- warm embedded decisions ≥ 2,000/s in one process on the shipped bundle.
+- warm embedded decisions ≥ 2,000/s in one process on the shipped bundle;
+- cold `mlgate check --no-log` ≤ 2x a cold `opa eval` of the same bundle (its
+  modules without `*_test.rego`, and its data) on the same input, with the real
+  OPA `make opa` installs (skipped without one).
 
 Run: .venv/bin/python benchmarks/bench_core.py [--runs N] [--decisions N]
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -77,6 +81,7 @@ def cold(runs: int) -> None:
         no_cache = _median_wall(argv, runs, {**env, "MLGATE_NO_CACHE": "1"})
         check = _median_wall(argv, runs, env)
         no_log = _median_wall([*argv, "--no-log"], runs, env)
+        opa = _opa_eval(Path(tmp), bundle_dir(), data, facts, runs)
     print(f"cold, median of {runs} runs")
     print(f"  bare python                        {bare * 1000:7.1f} ms")
     print(f"  floor: python + regorus + bundle   {floor * 1000:7.1f} ms")
@@ -85,6 +90,30 @@ def cold(runs: int) -> None:
     print(f"  mlgate check (embedded)            {check * 1000:7.1f} ms   (logged, cache warm)")
     print(f"  mlgate check --no-log              {no_log * 1000:7.1f} ms")
     print(f"  ratio check / floor                {check / floor:7.2f} x   (target <= 1.5)")
+    if opa is not None:
+        print(f"  opa eval, same bundle and input    {opa * 1000:7.1f} ms")
+        print(f"  ratio check --no-log / opa eval    {no_log / opa:7.2f} x   (goal <= 2)")
+
+
+def _opa_eval(tmp: Path, bundle: Path, data: Path, facts: Path, runs: int) -> float | None:
+    """Median wall time of a cold `opa eval` of the bundle's modules (no tests) and data."""
+    opa = REPO / ".tools" / "bin" / "opa"
+    found = str(opa) if opa.exists() else shutil.which("opa")
+    if found is None:
+        print("  (no opa: make opa installs it; the opa eval ratio is skipped)")
+        return None
+    modules = tmp / "modules"
+    for path in bundle.rglob("*.rego"):
+        if not path.name.endswith("_test.rego"):
+            target = modules / path.relative_to(bundle)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(path.read_text())
+    (tmp / "opa-data").mkdir()
+    shutil.copy(data, tmp / "opa-data" / "data.json")
+    argv = [found, "eval", "-d", str(modules), "-d", str(tmp / "opa-data"), "-i", str(facts)]
+    done = subprocess.run([*argv, "data.mlgate.decision.outcome"], capture_output=True, text=True)
+    assert '"value"' in done.stdout, done.stdout + done.stderr  # it decided
+    return _median_wall([*argv, "--format", "json", "data.mlgate.decision"], runs)
 
 
 def warm(decisions: int) -> None:
