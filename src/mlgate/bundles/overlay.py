@@ -19,8 +19,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from mlgate.bundles._yaml import parse_yaml
 from mlgate.bundles.model import Bundle
+from mlgate.bundles.parse import parse_data_file
 from mlgate.canonical import digest
 from mlgate.errors import BundleError, InputError
 
@@ -67,30 +67,15 @@ def _read(path: Path) -> dict[str, Any]:
         content = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: --data: cannot read: {exc.strerror}") from None
-    if path.suffix.lower() == ".json":
-        try:
-            value = json.loads(content, object_pairs_hook=_unique)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise InputError(f"{path}: --data: not valid JSON ({exc})") from None
-    elif path.suffix.lower() in (".yaml", ".yml"):
-        try:
-            value = parse_yaml(content, str(path))
-        except BundleError as exc:
-            raise InputError(f"--data: {exc.message}") from None
-    else:
+    if path.suffix.lower() not in (".json", ".yaml", ".yml"):
         raise InputError(f"{path}: --data takes a .json, .yaml or .yml file")
+    try:
+        value = parse_data_file(content, str(path))
+    except BundleError as exc:
+        raise InputError(f"--data: {exc.message}") from None
     if not isinstance(value, dict):
         raise InputError(f"{path}: --data must hold an object (placed at the data root)")
     return value
-
-
-def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"duplicate key {key!r}")
-        out[key] = value
-    return out
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any], at: tuple[str, ...], file: str) -> None:

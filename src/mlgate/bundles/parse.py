@@ -33,7 +33,7 @@ def bundle_from_files(files: dict[str, bytes], *, source: str) -> Bundle:
             text = _text(files[rel], source, rel)
             (tests if name.endswith("_test.rego") else modules)[rel] = text
         elif name in _DATA_NAMES:
-            value = _parse_data(files[rel], source, rel)
+            value = parse_data_file(files[rel], f"{source}/{rel}")
             _place(data, PurePosixPath(rel).parent.parts, value, source, rel)
     if not modules:
         raise BundleError(f"{source}: bundle has no Rego policy files")
@@ -59,7 +59,7 @@ def _text(content: bytes, source: str, rel: str) -> str:
 def _manifest(content: bytes | None, source: str) -> Manifest:
     if content is None:
         return Manifest()
-    raw = _parse_json(content, source, ".manifest")
+    raw = _parse_json(content, f"{source}/.manifest")
     if not isinstance(raw, dict):
         raise BundleError(f"{source}/.manifest: must be a JSON object")
     revision = raw.get("revision", "")
@@ -87,20 +87,19 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _parse_json(content: bytes, source: str, rel: str) -> Any:
+def parse_data_file(content: bytes, name: str) -> Any:
+    """A data file's value: JSON (``.json``, a duplicate key refused) or YAML (the
+    bundle's safe loader); ``BundleError`` naming ``name`` (and line:column) otherwise."""
+    return _parse_json(content, name) if name.endswith(".json") else parse_yaml(content, name)
+
+
+def _parse_json(content: bytes, name: str) -> Any:
     try:
         return json.loads(content, object_pairs_hook=_reject_duplicates)
     except json.JSONDecodeError as exc:
-        raise BundleError(f"{source}/{rel}:{exc.lineno}:{exc.colno}: {exc.msg}") from exc
+        raise BundleError(f"{name}:{exc.lineno}:{exc.colno}: {exc.msg}") from exc
     except (ValueError, UnicodeDecodeError) as exc:
-        raise BundleError(f"{source}/{rel}: {exc}") from exc
-
-
-def _parse_data(content: bytes, source: str, rel: str) -> Any:
-    if rel.endswith(".json"):
-        return _parse_json(content, source, rel)
-
-    return parse_yaml(content, f"{source}/{rel}")
+        raise BundleError(f"{name}: {exc}") from exc
 
 
 def _place(data: dict[str, Any], parts: tuple[str, ...], value: Any, source: str, rel: str) -> None:
