@@ -16,15 +16,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
 from mlgate.bundles.model import Bundle, Manifest
-from mlgate.engine.opa_binary import find_opa
+from tests import real_opa
 from tests.opa_double import OpaDouble
 
 # A small gate: the decision in package ``mlgate`` composes a control package, and
@@ -89,56 +87,19 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
-def _wait_for_health(url: str, proc: subprocess.Popen[bytes], deadline_s: float = 15.0) -> None:
-    import requests
-
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"opa run exited with {proc.returncode} before it was healthy")
-        try:
-            if requests.get(f"{url}/health", timeout=1).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError(f"opa run at {url} was not healthy within {deadline_s}s")
-
-
 @pytest.fixture(scope="session")
 def _real_opa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpaURL | None]:
-    """A real OPA for the whole session, or ``None`` (then each test gets a double)."""
+    """A real OPA for the whole session, or ``None`` (then the tests taking it skip)."""
     env_url = os.environ.get("MLGATE_TEST_OPA_URL")
     if env_url:
         yield OpaURL(env_url, "opa-url")
         return
-    opa = find_opa()
-    if opa is None:
+    if real_opa.OPA is None:
         yield None
         return
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    log = (tmp_path_factory.mktemp("opa") / "opa.log").open("wb")
-    addr = f"127.0.0.1:{port}"
-    proc = subprocess.Popen(
-        [opa, "run", "--server", "--addr", addr, "--log-level", "error"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        _wait_for_health(f"http://{addr}", proc)
-        yield OpaURL(f"http://{addr}", "opa-run")
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+    log = tmp_path_factory.mktemp("opa") / "opa.log"
+    with real_opa.opa_server(["--log-level", "error"], log, ready="/health") as url:
+        yield OpaURL(url, "opa-run")
 
 
 @pytest.fixture
