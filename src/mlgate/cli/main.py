@@ -163,9 +163,10 @@ def _once(message: str) -> str:
 
 
 def _report(error: MlgateError) -> int:
-    print(f"mlgate: error: {one_line(error.message)}", file=sys.stderr)
+    # MlgateError made its message and details one printable line each (mlgate.errors).
+    print(f"mlgate: error: {error.message}", file=sys.stderr)
     for line in error.details:
-        print(f"  {one_line(line)}", file=sys.stderr)
+        print(f"  {line}", file=sys.stderr)
     return int(error.exit_code)
 
 
